@@ -1,0 +1,241 @@
+/* memberdesk-admin.c: the command-line companion, for scripts and servers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "mdk-core.h"
+
+static char *opt_dbname;
+static int opt_members = 1000;
+static gint64 opt_seed = 1;
+
+static const GOptionEntry entries[] = {
+  { "dbname", 'd', 0, G_OPTION_ARG_STRING, &opt_dbname,
+    N_("Database to use: a name or any libpq connection string (default: the PG* variables, or else your embedded server)"), N_("CONNINFO") },
+  { "members", 0, 0, G_OPTION_ARG_INT, &opt_members, N_("demo: how many members to create (default 1000)"), "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("demo: the seed; the same seed gives the same data (default 1)"), "S" },
+  { NULL }
+};
+
+typedef struct
+{
+  MdkEmbeddedServer *server;  /* NULL for a server given by -d or PG* */
+  MdkDatabase       *database;
+  PGconn            *conn;
+} Session;
+
+static gboolean
+pg_environment_is_set (void)
+{
+  static const char * const variables[] = { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE", "PGUSER" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    if (g_getenv (variables[i]) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Like psql: -d first, then the PG* variables; with neither, the user's
+ * own embedded cluster, which is started if it is not running. */
+static gboolean
+session_open (Session  *session,
+              GError  **error)
+{
+  g_autofree char *conninfo = NULL;
+
+  if (opt_dbname != NULL)
+    conninfo = g_strdup (opt_dbname);
+  else if (pg_environment_is_set ())
+    conninfo = g_strdup ("");
+  else
+    {
+      session->server = mdk_embedded_server_new_default ();
+      if (!mdk_embedded_server_start (session->server, NULL, error))
+        return FALSE;
+      conninfo = mdk_embedded_server_dup_conninfo (session->server, NULL);
+    }
+
+  session->database = mdk_database_new (conninfo, NULL);
+  session->conn = mdk_database_connect (session->database, error);
+  return session->conn != NULL;
+}
+
+static void
+session_close (Session *session)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&session->conn, PQfinish);
+  g_clear_object (&session->database);
+  if (session->server != NULL && !mdk_embedded_server_stop (session->server, &error))
+    g_printerr ("%s\n", error->message);
+  g_clear_object (&session->server);
+}
+
+static gboolean
+command_init (Session  *session,
+              GError  **error)
+{
+  guint n_applied = 0;
+
+  if (!mdk_migrations_apply (session->conn, NULL, &n_applied, error))
+    return FALSE;
+
+  g_print (ngettext ("Applied %u migration; the schema is at version %d.\n",
+                     "Applied %u migrations; the schema is at version %d.\n", n_applied),
+           n_applied, mdk_migrations_get_current_version (session->conn, NULL));
+  return TRUE;
+}
+
+static void
+print_progress (double   fraction,
+                gpointer user_data)
+{
+  g_printerr ("\r%s %3d%%", _("Loading demo data…"), (int) (fraction * 100));
+}
+
+static gboolean
+command_demo (Session  *session,
+              GError  **error)
+{
+  gint64 start;
+  double seconds;
+
+  if (opt_members < 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--members must not be negative"));
+      return FALSE;
+    }
+
+  if (!mdk_migrations_apply (session->conn, NULL, NULL, error))
+    return FALSE;
+
+  start = g_get_monotonic_time ();
+  if (!mdk_demo_generate (session->conn, opt_members, opt_seed,
+                          isatty (STDERR_FILENO) ? print_progress : NULL, NULL, NULL, error))
+    {
+      if (isatty (STDERR_FILENO))
+        g_printerr ("\n");
+      return FALSE;
+    }
+
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (isatty (STDERR_FILENO))
+    g_printerr ("\n");
+  g_print (_("Loaded %d members (seed %" G_GINT64_FORMAT ") in %.1f s: %.0f members/s.\n"),
+           opt_members, opt_seed, seconds, opt_members / MAX (seconds, 1e-6));
+  return TRUE;
+}
+
+static gboolean
+command_status (Session  *session,
+                GError  **error)
+{
+  g_autoptr(PGresult) server = NULL;
+  g_autoptr(PGresult) counts = NULL;
+  int version = mdk_migrations_get_current_version (session->conn, error);
+  int latest = mdk_migrations_get_latest_version (NULL);
+
+  if (version < 0)
+    return FALSE;
+
+  server = mdk_pg_exec (session->conn, "SELECT current_user, current_database(), current_setting('server_version')",
+                        0, NULL, error);
+  if (server == NULL)
+    return FALSE;
+
+  if (session->server != NULL)
+    g_print (_("Server: this computer (embedded, data in %s)\n"), mdk_embedded_server_get_data_dir (session->server));
+  else
+    g_print (_("Server: %s\n"), PQhost (session->conn) ? PQhost (session->conn) : "");
+  g_print (_("Database: %s, as %s, PostgreSQL %s\n"), PQgetvalue (server, 0, 1),
+           PQgetvalue (server, 0, 0), PQgetvalue (server, 0, 2));
+  g_print (_("Schema version: %d (this Memberdesk knows up to %d)\n"), version, latest);
+
+  if (version == 0)
+    {
+      g_print (_("No Memberdesk schema here yet: run “memberdesk-admin init”.\n"));
+      return TRUE;
+    }
+  if (version > latest)
+    g_print (_("This database is newer than this Memberdesk: update Memberdesk.\n"));
+
+  counts = mdk_pg_exec (session->conn,
+                        "SELECT (SELECT count(*) FROM mdk.regions), (SELECT count(*) FROM mdk.stores), "
+                        "(SELECT count(*) FROM mdk.terminals), (SELECT count(*) FROM mdk.operators), "
+                        "(SELECT count(*) FROM mdk.card_types), (SELECT count(*) FROM mdk.members), "
+                        "(SELECT count(*) FROM mdk.cards)", 0, NULL, error);
+  if (counts == NULL)
+    return FALSE;
+
+  g_print (_("Regions: %s  Stores: %s  Terminals: %s  Operators: %s\n"),
+           PQgetvalue (counts, 0, 0), PQgetvalue (counts, 0, 1), PQgetvalue (counts, 0, 2), PQgetvalue (counts, 0, 3));
+  g_print (_("Card types: %s  Members: %s  Cards: %s\n"),
+           PQgetvalue (counts, 0, 4), PQgetvalue (counts, 0, 5), PQgetvalue (counts, 0, 6));
+  return TRUE;
+}
+
+static const struct {
+  const char *name;
+  gboolean (*run) (Session *, GError **);
+  const char *help;
+} commands[] = {
+  { "init", command_init, N_("Create or update Memberdesk’s schema") },
+  { "demo", command_demo, N_("Load a demo chain into an empty database") },
+  { "status", command_status, N_("Show the server, the schema version and how much data there is") },
+};
+
+static char *
+describe_commands (void)
+{
+  GString *text = g_string_new (_("Commands:"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (text, "\n  %-8s %s", commands[i].name, _(commands[i].help));
+
+  return g_string_free (text, FALSE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (_("COMMAND — manage a Memberdesk database"));
+  g_autofree char *commands_text = NULL;
+  g_autoptr(GError) error = NULL;
+  Session session = { NULL };
+  gboolean ok;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  commands_text = describe_commands ();
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (options, commands_text);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  for (guint i = 0; argc == 2 && i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      {
+        ok = session_open (&session, &error) && commands[i].run (&session, &error);
+        session_close (&session);
+        if (!ok)
+          g_printerr ("memberdesk-admin: %s\n", error->message);
+        return ok ? 0 : 1;
+      }
+
+  g_printerr ("%s\n", g_option_context_get_help (options, TRUE, NULL));
+  return 2;
+}

@@ -1,0 +1,16 @@
+/* mdk-core.h: everything of Memberdesk that does not need GTK
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mdk-conninfo.h"
+#include "mdk-context.h"
+#include "mdk-database.h"
+#include "mdk-database-error.h"
+#include "mdk-demo.h"
+#include "mdk-embedded-server.h"
+#include "mdk-migrations.h"
+#include "mdk-money.h"
+#include "mdk-org.h"
+#include "mdk-org-repo.h"
