@@ -128,3 +128,27 @@ mdk_conninfo_get (const char *conninfo,
   PQconninfoFree (options);
   return value;
 }
+
+/**
+ * mdk_conninfo_equal:
+ * @a: a connection string or URI
+ * @b: another
+ *
+ * Returns: %TRUE if @a and @b set the same values, however written
+ */
+gboolean
+mdk_conninfo_equal (const char *a,
+                    const char *b)
+{
+  PQconninfoOption *options_a = PQconninfoParse (a, NULL);
+  PQconninfoOption *options_b = PQconninfoParse (b, NULL);
+  gboolean equal = options_a != NULL && options_b != NULL;
+
+  /* Both lists hold every keyword libpq knows, in the same order. */
+  for (guint i = 0; equal && options_a[i].keyword != NULL; i++)
+    equal = g_strcmp0 (options_a[i].val, options_b[i].val) == 0;
+
+  g_clear_pointer (&options_a, PQconninfoFree);
+  g_clear_pointer (&options_b, PQconninfoFree);
+  return equal;
+}

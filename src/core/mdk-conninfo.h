@@ -18,5 +18,7 @@ gboolean  mdk_conninfo_validate (const char  *conninfo,
                                  GError     **error);
 char     *mdk_conninfo_get      (const char  *conninfo,
                                  const char  *keyword);
+gboolean  mdk_conninfo_equal    (const char  *a,
+                                 const char  *b);
 
 G_END_DECLS

@@ -116,8 +116,14 @@ mdk_embedded_server_find_bindir (const char  *major_version,
   g_autofree char *initdb = NULL;
   char *dir;
 
-  if (env != NULL && bindir_has_server (env))
-    return g_strdup (env);
+  /* Set, it is the only place looked at: packagers and tests rely on that. */
+  if (env != NULL)
+    {
+      if (bindir_has_server (env))
+        return g_strdup (env);
+      set_not_installed (error);
+      return NULL;
+    }
   if ((dir = bindir_from_debian (major_version)))
     return dir;
   if ((dir = bindir_from_pg_config ()))
@@ -310,12 +316,35 @@ start_cluster (MdkEmbeddedServer  *self,
   const char *argv[] = { pg_ctl, "start", "-D", self->data_dir, "-l", log_path, "-w",
                          "-t", START_TIMEOUT_SECONDS, "-s", "-o", options, NULL };
 
-  if (!run_program (argv, cancellable, error))
+  for (guint attempt = 0; ; attempt++)
     {
-      g_autofree char *log = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *whole_log = NULL;
+      const char *log = NULL;
+      GStatBuf before = { 0 };
+      gsize length = 0;
 
-      if (g_file_get_contents (log_path, &log, NULL, NULL))
-        g_prefix_error (error, "%s\n", log + (strlen (log) > 2000 ? strlen (log) - 2000 : 0));
+      /* Only what this attempt wrote to the log counts. */
+      if (g_stat (log_path, &before) != 0)
+        before.st_size = 0;
+
+      if (run_program (argv, cancellable, &local_error))
+        break;
+
+      if (g_file_get_contents (log_path, &whole_log, &length, NULL))
+        log = whole_log + MIN ((gsize) before.st_size, length);
+
+      /* After a crash, the old server's processes take a moment to notice
+       * and leave; until then its shared memory is still in use. */
+      if (attempt < 20 && log != NULL && strstr (log, "shared memory block is still in use") != NULL)
+        {
+          g_usleep (G_USEC_PER_SEC / 2);
+          continue;
+        }
+
+      if (log != NULL)
+        g_prefix_error (&local_error, "%s\n", log + (strlen (log) > 2000 ? strlen (log) - 2000 : 0));
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 

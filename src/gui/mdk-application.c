@@ -66,9 +66,9 @@ on_demo_loaded (GObject      *source,
     {
       AdwToast *toast = adw_toast_new (error->message);
 
-      g_warning ("Demo data not loaded: %s", error->message);
       adw_toast_set_timeout (toast, 0);
       show_ready (self);
+      mdk_window_add_toast (get_window (self), toast);
       return;
     }
 

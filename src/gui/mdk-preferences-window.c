@@ -118,7 +118,7 @@ load_settings (MdkPreferencesWindow *self)
 
   /* A string with more than the fields can say stays whole. */
   rebuilt = conninfo_from_fields (self);
-  if (g_strcmp0 (rebuilt, conninfo) != 0)
+  if (!mdk_conninfo_equal (rebuilt, conninfo))
     set_entry_text (self->conninfo_row, conninfo);
 }
 

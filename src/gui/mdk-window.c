@@ -37,6 +37,7 @@ struct _MdkWindow
 {
   AdwApplicationWindow parent_instance;
 
+  AdwToastOverlay *toast_overlay;
   GtkStack       *main_stack;
   AdwStatusPage  *loading_page;
   GtkSpinner     *loading_spinner;
@@ -300,6 +301,7 @@ mdk_window_class_init (MdkWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mdk-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdkWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MdkWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, MdkWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, MdkWindow, loading_spinner);
@@ -494,6 +496,36 @@ mdk_window_set_section (MdkWindow  *self,
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     if (g_strcmp0 (sections[i].id, section) == 0)
       gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, i));
+}
+
+/**
+ * mdk_window_get_section_page:
+ * @self: a #MdkWindow
+ * @section: a section id
+ *
+ * Returns: (transfer none) (nullable): the page that shows @section
+ */
+GtkWidget *
+mdk_window_get_section_page (MdkWindow  *self,
+                             const char *section)
+{
+  g_return_val_if_fail (MDK_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_child_by_name (self->section_stack, section);
+}
+
+/**
+ * mdk_window_add_toast:
+ * @self: a #MdkWindow
+ * @toast: (transfer full): a message for the person
+ */
+void
+mdk_window_add_toast (MdkWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (MDK_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /**

@@ -28,6 +28,10 @@ void        mdk_window_set_context      (MdkWindow      *self,
 const char *mdk_window_get_section      (MdkWindow      *self);
 void        mdk_window_set_section      (MdkWindow      *self,
                                          const char     *section);
+GtkWidget  *mdk_window_get_section_page (MdkWindow      *self,
+                                         const char     *section);
+void        mdk_window_add_toast        (MdkWindow      *self,
+                                         AdwToast       *toast);
 gboolean    mdk_window_get_busy         (MdkWindow      *self);
 
 G_END_DECLS

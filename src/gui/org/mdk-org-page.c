@@ -125,6 +125,14 @@ on_loaded (GObject      *source,
   self->tree = gtk_tree_list_model_new (g_object_ref (regions), FALSE, FALSE, create_children, NULL, NULL);
   gtk_column_view_set_model (self->column_view,
                              GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->tree)))));
+  /* Regions open, so that the stores show at once; terminals stay folded. */
+  for (guint i = g_list_model_get_n_items (regions); i > 0; i--)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, i - 1);
+
+      gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+
   summary = summarise (regions);
   gtk_label_set_label (self->summary_label, summary);
   gtk_stack_set_visible_child_name (self->stack, "list");

@@ -1,0 +1,3 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+CREATE SCHEMA mdk_b;
+CREATE TABLE mdk_b.a (id integer);

@@ -1,0 +1,228 @@
+/* test-ui.c: the real window under a display, driven through its actions,
+ * with a PNG of every state saved for people to look at
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "mdk-test-fixture.h"
+#include "mdk-preferences-window.h"
+#include "mdk-window.h"
+#include "org/mdk-org-page.h"
+
+static const char * const section_ids[] = {
+  "members", "cards", "finance", "points", "visits", "reports", "organization",
+};
+
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_ms (guint ms)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_loop, loop);
+  g_main_loop_run (loop);
+}
+
+static void
+wait_until_idle (MdkWindow *window)
+{
+  for (guint i = 0; i < 600 && mdk_window_get_busy (window); i++)
+    wait_ms (50);
+  g_assert_false (mdk_window_get_busy (window));
+  wait_ms (300);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("MDK_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  g_mkdir_with_parents (dir ? dir : ".", 0755);
+  path = g_build_filename (dir ? dir : ".", file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+static MdkTestDb *
+demo_db (void)
+{
+  MdkTestDb *db = mdk_test_db_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (mdk_demo_generate (db->conn, 500, 11, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return db;
+}
+
+static void
+test_loading_and_error (void)
+{
+  MdkWindow *window = mdk_window_new (NULL);
+  g_autofree char *dir = mdk_test_make_tmpdir ();
+  g_autofree char *conninfo = g_strdup_printf ("host=%s dbname=memberdesk", dir);
+  g_autoptr(MdkContext) context = mdk_context_new_for_server (conninfo, NULL);
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  mdk_window_show_loading (window, _("Starting the Database"));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_ms (500);
+  g_assert_true (mdk_window_get_busy (window));
+  save_screenshot (GTK_WIDGET (window), "window-loading");
+
+  /* A real failure: nothing listens on that socket. */
+  g_assert_false (mdk_context_open (context, NULL, &error));
+  mdk_window_show_error (window, error);
+  wait_ms (300);
+  g_assert_false (mdk_window_get_busy (window));
+  save_screenshot (GTK_WIDGET (window), "window-error");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (dir);
+}
+
+static void
+test_sections (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
+  g_autoptr(GError) error = NULL;
+  MdkWindow *window = mdk_window_new (NULL);
+  MdkOrgPage *org_page;
+  gint64 n_stores = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.stores");
+
+  g_assert_true (mdk_context_open (context, NULL, &error));
+  g_assert_no_error (error);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  mdk_window_set_context (window, context);
+  wait_until_idle (window);
+
+  /* Organization lists the real regions, with their stores unfolded. */
+  org_page = MDK_ORG_PAGE (mdk_window_get_section_page (window, "organization"));
+  g_assert_cmpuint (mdk_org_page_get_n_rows (org_page), ==, 7 + n_stores);
+
+  for (guint i = 0; i < G_N_ELEMENTS (section_ids); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("section-%u-%s", i + 1, section_ids[i]);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", section_ids[i]));
+      wait_ms (400);
+      g_assert_cmpstr (mdk_window_get_section (window), ==, section_ids[i]);
+      save_screenshot (GTK_WIDGET (window), name);
+    }
+
+  /* Sections not built yet say so, and show no invented data. */
+  g_assert_true (ADW_IS_STATUS_PAGE (mdk_window_get_section_page (window, "members")));
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (mdk_window_get_section_page (window, "finance"))),
+                            _("This section is not built yet.")));
+
+  /* Reloading reads the organisation again. */
+  mdk_test_exec (db->conn, "INSERT INTO mdk.stores (region_id, code, name, city) VALUES (1, 'NEW-001', '新店', '北京')");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
+  wait_until_idle (window);
+  g_assert_cmpuint (mdk_org_page_get_n_rows (org_page), ==, 7 + n_stores + 1);
+
+  /* A narrow window folds the sidebar away, GNOME style. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  wait_ms (600);
+  save_screenshot (GTK_WIDGET (window), "window-narrow");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.memberdesk.Memberdesk");
+  MdkPreferencesWindow *preferences;
+  g_autofree char *conninfo = NULL;
+
+  g_settings_set_string (settings, "connection-string",
+                         "host=db1.example.com,db2.example.com dbname=chain user=alice sslmode=verify-full");
+  preferences = mdk_preferences_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
+  wait_ms (500);
+  save_screenshot (GTK_WIDGET (preferences), "preferences-company-server");
+
+  /* The form gives back what was saved. */
+  conninfo = mdk_preferences_window_dup_conninfo (preferences);
+  g_assert_cmpstr (conninfo, ==, "host='db1.example.com,db2.example.com' dbname='chain' user='alice' sslmode='verify-full'");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_reset (settings, "connection-string");
+
+  preferences = mdk_preferences_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
+  wait_ms (500);
+  g_clear_pointer (&conninfo, g_free);
+  conninfo = mdk_preferences_window_dup_conninfo (preferences);
+  g_assert_cmpstr (conninfo, ==, "");
+  save_screenshot (GTK_WIDGET (preferences), "preferences-this-computer");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_assert_nonnull (overlay);
+  gtk_window_present (overlay);
+  wait_ms (500);
+  save_screenshot (GTK_WIDGET (overlay), "shortcuts");
+  gtk_window_destroy (overlay);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  mdk_test_init (&argc, &argv);
+
+  if (!gtk_init_check ())
+    {
+      g_test_message ("No display: the UI tests need one (run them under xvfb-run).");
+      g_test_add_func ("/ui/no-display", (GTestFunc) g_test_skip);
+      return g_test_run ();
+    }
+  adw_init ();
+
+  g_test_add_func ("/ui/loading-and-error", test_loading_and_error);
+  g_test_add_func ("/ui/sections", test_sections);
+  g_test_add_func ("/ui/preferences", test_preferences);
+  g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
+
+  return mdk_test_run ();
+}
