@@ -128,8 +128,12 @@ command_demo (Session  *session,
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   if (isatty (STDERR_FILENO))
     g_printerr ("\n");
-  g_print (_("Loaded %d members (seed %" G_GINT64_FORMAT ") in %.1f s: %.0f members/s.\n"),
-           opt_members, opt_seed, seconds, opt_members / MAX (seconds, 1e-6));
+  {
+    g_autofree char *seed = g_strdup_printf ("%" G_GINT64_FORMAT, opt_seed);
+
+    g_print (_("Loaded %d members (seed %s) in %.1f s: %.0f members/s.\n"),
+             opt_members, seed, seconds, opt_members / MAX (seconds, 1e-6));
+  }
   return TRUE;
 }
 

@@ -375,6 +375,20 @@ demo_work (PGconn        *conn,
   return GINT_TO_POINTER (TRUE);
 }
 
+static void
+on_demo_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (mdk_database_run_finish (MDK_DATABASE (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
 /**
  * mdk_context_load_demo_async:
  * @self: an open #MdkContext
@@ -398,6 +412,7 @@ mdk_context_load_demo_async (MdkContext          *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  GTask *task;
   DemoData *demo;
 
   g_return_if_fail (MDK_IS_CONTEXT (self));
@@ -410,8 +425,10 @@ mdk_context_load_demo_async (MdkContext          *self,
   demo->progress_data = progress_data;
   demo->main_context = g_main_context_ref_thread_default ();
 
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mdk_context_load_demo_async);
   mdk_database_run_async (self->database, MDK_DATABASE_RUN_DEFAULT, demo_work, demo,
-                          (GDestroyNotify) demo_data_free, NULL, cancellable, callback, user_data);
+                          (GDestroyNotify) demo_data_free, NULL, cancellable, on_demo_done, task);
 }
 
 gboolean
@@ -419,9 +436,9 @@ mdk_context_load_demo_finish (MdkContext    *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (MDK_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return mdk_database_run_finish (self->database, result, error) != NULL;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

@@ -23,6 +23,7 @@ struct _MdkApplication
   MdkContext     *context;       /* the open one, or NULL */
   MdkContext     *opening;       /* the one being opened, or NULL */
   GCancellable   *cancellable;   /* cancels opening and demo loading */
+  gint64          started_at;    /* monotonic time of creation, for the start-up benchmark */
 };
 
 G_DEFINE_FINAL_TYPE (MdkApplication, mdk_application, ADW_TYPE_APPLICATION)
@@ -38,10 +39,30 @@ get_window (MdkApplication *self)
   return mdk_window_new (GTK_APPLICATION (self));
 }
 
+/* tests/perf/bench-startup.sh sets MDK_STARTUP_BENCHMARK: print how long
+ * it took until the window was usable, and quit. */
+static void
+on_window_busy_changed (MdkWindow      *window,
+                        GParamSpec     *pspec,
+                        MdkApplication *self)
+{
+  if (mdk_window_get_busy (window))
+    return;
+
+  g_signal_handlers_disconnect_by_func (window, on_window_busy_changed, self);
+  g_print ("startup: %.0f ms\n", (g_get_monotonic_time () - self->started_at) / 1000.0);
+  g_application_quit (G_APPLICATION (self));
+}
+
 static void
 show_ready (MdkApplication *self)
 {
-  mdk_window_set_context (get_window (self), self->context);
+  MdkWindow *window = get_window (self);
+
+  if (g_getenv ("MDK_STARTUP_BENCHMARK") != NULL)
+    g_signal_connect (window, "notify::busy", G_CALLBACK (on_window_busy_changed), self);
+
+  mdk_window_set_context (window, self->context);
 }
 
 static void
@@ -125,7 +146,7 @@ on_opened (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(MdkApplication) self = user_data;
-  g_autoptr(MdkContext) context = MDK_CONTEXT (source);
+  MdkContext *context = MDK_CONTEXT (source);
   g_autoptr(GError) error = NULL;
 
   if (self->opening == context)
@@ -348,6 +369,7 @@ mdk_application_init (MdkApplication *self)
 {
   self->settings = g_settings_new ("io.github.memberdesk.Memberdesk");
   self->cancellable = g_cancellable_new ();
+  self->started_at = g_get_monotonic_time ();
 }
 
 MdkApplication *

@@ -50,7 +50,6 @@ struct _MdkWindow
   GtkListBox     *sidebar;
   GtkStack       *section_stack;
   AdwWindowTitle *content_title;
-  GtkLabel       *connection_label;
 
   MdkOrgPage     *org_page;
   MdkContext     *context;
@@ -314,7 +313,6 @@ mdk_window_class_init (MdkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MdkWindow, section_stack);
   gtk_widget_class_bind_template_child (widget_class, MdkWindow, content_title);
-  gtk_widget_class_bind_template_child (widget_class, MdkWindow, connection_label);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
@@ -461,9 +459,7 @@ mdk_window_set_context (MdkWindow  *self,
   /* Translators: where the data is and who is connected, e.g. "This computer · alice" */
   connection = g_strdup_printf (_("%s · %s"), mdk_context_get_server_label (context),
                                 mdk_context_get_role_label (context));
-  gtk_label_set_label (self->connection_label, connection);
   adw_window_title_set_subtitle (self->content_title, connection);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label), mdk_context_get_server_label (context));
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", TRUE);
