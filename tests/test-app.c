@@ -22,6 +22,7 @@ typedef struct
   guint           ticks;
   gint64          members;
   guint           org_rows;
+  guint           ready_at;
 } Run;
 
 static void save_screenshot (GtkWidget *widget, const char *name);
@@ -73,6 +74,12 @@ tick (gpointer user_data)
 
   run->org_rows = mdk_org_page_get_n_rows (MDK_ORG_PAGE (mdk_window_get_section_page (MDK_WINDOW (window), "organization")));
   if (run->org_rows == 0)
+    return G_SOURCE_CONTINUE;
+
+  /* Let the page transition finish before the picture. */
+  if (run->ready_at == 0)
+    run->ready_at = run->ticks;
+  if (run->ticks < run->ready_at + 6)
     return G_SOURCE_CONTINUE;
 
   run->members = count_members (mdk_application_get_context (run->app));

@@ -24,6 +24,7 @@ struct _MdkApplication
   MdkContext     *opening;       /* the one being opened, or NULL */
   GCancellable   *cancellable;   /* cancels opening and demo loading */
   gint64          started_at;    /* monotonic time of creation, for the start-up benchmark */
+  gboolean        loading_demo;
 };
 
 G_DEFINE_FINAL_TYPE (MdkApplication, mdk_application, ADW_TYPE_APPLICATION)
@@ -71,7 +72,9 @@ on_demo_progress (double   fraction,
 {
   MdkApplication *self = user_data;
 
-  mdk_window_show_progress (get_window (self), _("Loading Demo Data"), fraction, self->cancellable);
+  /* A last report may arrive after the load finished; the window has moved on. */
+  if (self->loading_demo)
+    mdk_window_show_progress (get_window (self), _("Loading Demo Data"), fraction, self->cancellable);
 }
 
 static void
@@ -82,6 +85,7 @@ on_demo_loaded (GObject      *source,
   g_autoptr(MdkApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->loading_demo = FALSE;
   if (!mdk_context_load_demo_finish (MDK_CONTEXT (source), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -111,6 +115,7 @@ on_first_run_response (AdwMessageDialog *dialog,
 
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->loading_demo = TRUE;
   on_demo_progress (0, self);
   mdk_context_load_demo_async (self->context, FIRST_RUN_DEMO_MEMBERS, FIRST_RUN_DEMO_SEED,
                                on_demo_progress, self, self->cancellable,
