@@ -11,6 +11,7 @@
 
 #include "mdk-application.h"
 #include "mdk-test-fixture.h"
+#include "mdk-test-screenshot.h"
 #include "mdk-window.h"
 #include "org/mdk-org-page.h"
 
@@ -25,7 +26,6 @@ typedef struct
   guint           ready_at;
 } Run;
 
-static void save_screenshot (GtkWidget *widget, const char *name);
 
 static AdwMessageDialog *
 find_question (void)
@@ -61,9 +61,12 @@ tick (gpointer user_data)
 
   if (question != NULL && !run->asked)
     {
+      if (gtk_widget_get_width (GTK_WIDGET (question)) == 0)
+        return G_SOURCE_CONTINUE;
+
       g_assert_true (run->expect_question);
       run->asked = TRUE;
-      save_screenshot (GTK_WIDGET (question), "first-run-question");
+      mdk_test_save_screenshot (GTK_WIDGET (question), "first-run-question");
       adw_message_dialog_response (question, "demo");
       return G_SOURCE_CONTINUE;
     }
@@ -83,7 +86,7 @@ tick (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   run->members = count_members (mdk_application_get_context (run->app));
-  save_screenshot (GTK_WIDGET (window), run->expect_question ? "first-run-ready" : "second-run-ready");
+  mdk_test_save_screenshot (GTK_WIDGET (window), run->expect_question ? "first-run-ready" : "second-run-ready");
   g_action_group_activate_action (G_ACTION_GROUP (run->app), "quit", NULL);
   return G_SOURCE_REMOVE;
 }
@@ -136,33 +139,6 @@ test_first_run_and_again (void)
   assert_server_stopped ();
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("MDK_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (width <= 0 || height <= 0)
-    return;
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (dir ? dir : ".", 0755);
-  path = g_build_filename (dir ? dir : ".", file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
 
 int
 main (int   argc,

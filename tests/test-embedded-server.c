@@ -44,16 +44,24 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-static char *
-query (MdkEmbeddedServer *server,
-       const char        *sql)
+static PGconn *
+connect_to (MdkEmbeddedServer *server)
 {
   g_autofree char *conninfo = mdk_embedded_server_dup_conninfo (server, NULL);
   g_autoptr(MdkDatabase) database = mdk_database_new (conninfo, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) conn = mdk_database_connect (database, &error);
+  PGconn *conn = mdk_database_connect (database, &error);
 
   g_assert_no_error (error);
+  return conn;
+}
+
+static char *
+query (MdkEmbeddedServer *server,
+       const char        *sql)
+{
+  g_autoptr(PGconn) conn = connect_to (server);
+
   return mdk_test_query_string (conn, sql);
 }
 
@@ -61,14 +69,9 @@ static void
 execute (MdkEmbeddedServer *server,
          const char        *sql)
 {
-  g_autofree char *conninfo = mdk_embedded_server_dup_conninfo (server, NULL);
-  g_autoptr(MdkDatabase) database = mdk_database_new (conninfo, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) conn = mdk_database_connect (database, &error);
+  g_autoptr(PGconn) conn = connect_to (server);
 
-  g_assert_no_error (error);
-  mdk_pg_exec_command (conn, sql, 0, NULL, &error);
-  g_assert_no_error (error);
+  PQclear (mdk_test_exec (conn, sql));
 }
 
 static void

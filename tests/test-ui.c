@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "mdk-test-fixture.h"
+#include "mdk-test-screenshot.h"
 #include "mdk-preferences-window.h"
 #include "mdk-window.h"
 #include "org/mdk-org-page.h"
@@ -19,59 +20,15 @@ static const char * const section_ids[] = {
   "members", "cards", "finance", "points", "visits", "reports", "organization",
 };
 
-static gboolean
-quit_loop (gpointer loop)
-{
-  g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_ms (guint ms)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add (ms, quit_loop, loop);
-  g_main_loop_run (loop);
-}
-
 static void
 wait_until_idle (MdkWindow *window)
 {
   for (guint i = 0; i < 600 && mdk_window_get_busy (window); i++)
-    wait_ms (50);
+    mdk_test_wait_ms (50);
   g_assert_false (mdk_window_get_busy (window));
-  wait_ms (300);
+  mdk_test_wait_ms (300);
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("MDK_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir ? dir : ".", 0755);
-  path = g_build_filename (dir ? dir : ".", file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
-}
 
 static MdkTestDb *
 demo_db (void)
@@ -96,16 +53,16 @@ test_loading_and_error (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   mdk_window_show_loading (window, _("Starting the Database"));
   gtk_window_present (GTK_WINDOW (window));
-  wait_ms (500);
+  mdk_test_wait_ms (500);
   g_assert_true (mdk_window_get_busy (window));
-  save_screenshot (GTK_WIDGET (window), "window-loading");
+  mdk_test_save_screenshot (GTK_WIDGET (window), "window-loading");
 
   /* A real failure: nothing listens on that socket. */
   g_assert_false (mdk_context_open (context, NULL, &error));
   mdk_window_show_error (window, error);
-  wait_ms (300);
+  mdk_test_wait_ms (300);
   g_assert_false (mdk_window_get_busy (window));
-  save_screenshot (GTK_WIDGET (window), "window-error");
+  mdk_test_save_screenshot (GTK_WIDGET (window), "window-error");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_rmdir (dir);
@@ -138,9 +95,9 @@ test_sections (void)
       g_autofree char *name = g_strdup_printf ("section-%u-%s", i + 1, section_ids[i]);
 
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", section_ids[i]));
-      wait_ms (400);
+      mdk_test_wait_ms (400);
       g_assert_cmpstr (mdk_window_get_section (window), ==, section_ids[i]);
-      save_screenshot (GTK_WIDGET (window), name);
+      mdk_test_save_screenshot (GTK_WIDGET (window), name);
     }
 
   /* Sections not built yet say so, and show no invented data. */
@@ -156,8 +113,8 @@ test_sections (void)
 
   /* A narrow window folds the sidebar away, GNOME style. */
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
-  wait_ms (600);
-  save_screenshot (GTK_WIDGET (window), "window-narrow");
+  mdk_test_wait_ms (600);
+  mdk_test_save_screenshot (GTK_WIDGET (window), "window-narrow");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -173,8 +130,8 @@ test_preferences (void)
                          "host=db1.example.com,db2.example.com dbname=chain user=alice sslmode=verify-full");
   preferences = mdk_preferences_window_new (NULL);
   gtk_window_present (GTK_WINDOW (preferences));
-  wait_ms (500);
-  save_screenshot (GTK_WIDGET (preferences), "preferences-company-server");
+  mdk_test_wait_ms (500);
+  mdk_test_save_screenshot (GTK_WIDGET (preferences), "preferences-company-server");
 
   /* The form gives back what was saved. */
   conninfo = mdk_preferences_window_dup_conninfo (preferences);
@@ -184,11 +141,11 @@ test_preferences (void)
 
   preferences = mdk_preferences_window_new (NULL);
   gtk_window_present (GTK_WINDOW (preferences));
-  wait_ms (500);
+  mdk_test_wait_ms (500);
   g_clear_pointer (&conninfo, g_free);
   conninfo = mdk_preferences_window_dup_conninfo (preferences);
   g_assert_cmpstr (conninfo, ==, "");
-  save_screenshot (GTK_WIDGET (preferences), "preferences-this-computer");
+  mdk_test_save_screenshot (GTK_WIDGET (preferences), "preferences-this-computer");
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
@@ -200,8 +157,8 @@ test_shortcuts_window (void)
 
   g_assert_nonnull (overlay);
   gtk_window_present (overlay);
-  wait_ms (500);
-  save_screenshot (GTK_WIDGET (overlay), "shortcuts");
+  mdk_test_wait_ms (500);
+  mdk_test_save_screenshot (GTK_WIDGET (overlay), "shortcuts");
   gtk_window_destroy (overlay);
 }
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <libpq-fe.h>
 
+#include "mdk-conninfo.h"
 #include "mdk-database.h"
 #include "mdk-embedded-server.h"
 
@@ -512,21 +513,6 @@ mdk_embedded_server_get_started (MdkEmbeddedServer *self)
   return self->started;
 }
 
-static void
-append_conninfo_value (GString    *out,
-                       const char *keyword,
-                       const char *value)
-{
-  g_string_append_printf (out, "%s%s='", out->len ? " " : "", keyword);
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '\'');
-}
-
 /**
  * mdk_embedded_server_dup_conninfo:
  * @self: a #MdkEmbeddedServer
@@ -538,15 +524,10 @@ char *
 mdk_embedded_server_dup_conninfo (MdkEmbeddedServer *self,
                                   const char        *dbname)
 {
-  GString *out = g_string_new (NULL);
-
   g_return_val_if_fail (MDK_IS_EMBEDDED_SERVER (self), NULL);
 
-  append_conninfo_value (out, "host", self->socket_dir);
-  append_conninfo_value (out, "port", SERVER_PORT);
-  append_conninfo_value (out, "dbname", dbname ? dbname : MDK_EMBEDDED_DATABASE_NAME);
-
-  return g_string_free (out, FALSE);
+  return mdk_conninfo_build (self->socket_dir, SERVER_PORT, dbname ? dbname : MDK_EMBEDDED_DATABASE_NAME,
+                             NULL, NULL, NULL);
 }
 
 static gboolean

@@ -244,10 +244,13 @@ quit_action (GSimpleAction *action,
              gpointer       user_data)
 {
   MdkApplication *self = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  /* Closing a window takes it off the application's list: walk a copy. */
+  g_autoptr(GPtrArray) windows = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (l->data);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    g_ptr_array_add (windows, g_object_ref (l->data));
+  for (guint i = 0; i < windows->len; i++)
+    gtk_window_close (g_ptr_array_index (windows, i));
 
   g_application_quit (G_APPLICATION (self));
 }
