@@ -14,3 +14,4 @@
 #include "mdk-money.h"
 #include "mdk-org.h"
 #include "mdk-org-repo.h"
+#include "mdk-pinyin.h"

@@ -9,6 +9,7 @@
 
 #include "mdk-database.h"
 #include "mdk-demo.h"
+#include "mdk-pinyin.h"
 
 #define COPY_BUFFER_SIZE (1 << 20)
 #define PROGRESS_STEP 10000
@@ -612,6 +613,48 @@ anchor_seconds (void)
   return g_date_time_to_unix (anchor);
 }
 
+/* What the cards need of a member, drawn first from the member's own
+ * generator; returns the entry channel, drawn in between. */
+static const char *
+draw_person (Rng    *rng,
+             guint   row,
+             GArray *store_ids,
+             Person *person)
+{
+  const char *channel;
+
+  person->store_index = rng_below (rng, store_ids->len);
+  channel = entry_channel (rng);
+  person->gender = rng_below (rng, 100) < 54 ? 'F' : 'M';
+  random_birthday (rng, row, &person->birthday);
+  person->joined = anchor_seconds () - (gint64) rng_below (rng, 10 * 365 * 24 * 3600);
+
+  return channel;
+}
+
+/* A PostgreSQL array literal: every element quoted, so that no name can
+ * break out of it. */
+static char *
+array_literal (const char * const *items)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_string_append (out, i ? ",\"" : "\"");
+      for (const char *p = items[i]; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+
+  return g_string_free (out, FALSE);
+}
+
 static void
 member_row (GString     *out,
             guint64      seed,
@@ -620,9 +663,9 @@ member_row (GString     *out,
             Person      *person)
 {
   Rng rng = rng_for (seed, 2, row);
-  guint store_index = rng_below (&rng, store_ids->len);
-  guint city = 0;
-  const char *channel = entry_channel (&rng);
+  const char *channel = draw_person (&rng, row, store_ids, person);
+  guint store_index = person->store_index;
+  guint city = (store_index * 7 + row) % G_N_ELEMENTS (cities);
   g_autofree char *email_user = NULL;
   g_autofree char *name = NULL;
   g_autofree char *mobile = make_mobile (seed, row);
@@ -635,12 +678,6 @@ member_row (GString     *out,
   g_autofree char *store = NULL;
   g_autofree char *operator = NULL;
   guint status_roll;
-
-  person->gender = rng_below (&rng, 100) < 54 ? 'F' : 'M';
-  person->store_index = store_index;
-  random_birthday (&rng, row, &person->birthday);
-  person->joined = anchor_seconds () - (gint64) rng_below (&rng, 10 * 365 * 24 * 3600);
-  city = (store_index * 7 + row) % G_N_ELEMENTS (cities);
 
   name = make_name (&rng, person->gender, &email_user);
   if (rng_below (&rng, 100) < 40)
@@ -682,7 +719,20 @@ member_row (GString     *out,
   copy_field (out, operator, FALSE);
   copy_field (out, status_roll < 95 ? "active" : status_roll < 99 ? "inactive" : "blacklisted", FALSE);
   copy_field (out, joined, FALSE);
-  copy_field (out, joined, TRUE);
+  copy_field (out, joined, FALSE);
+
+  /* The search keys, from the same table the database uses, so that the
+   * trigger has nothing left to compute during a bulk load. */
+  {
+    g_autofree char *pinyin = mdk_name_pinyin (name);
+    g_autofree char *initials = mdk_name_initials (name);
+    g_auto(GStrv) grams = mdk_name_grams (name);
+    g_autofree char *grams_literal = array_literal ((const char * const *) grams);
+
+    copy_field (out, pinyin, FALSE);
+    copy_field (out, initials, FALSE);
+    copy_field (out, grams_literal, TRUE);
+  }
 }
 
 static guint
@@ -774,7 +824,8 @@ copy_members (Copy     *copy,
 
   if (!copy_begin (copy,
                    "COPY mdk.members (id, name, gender, mobile, email, id_number, birthday, anniversary, "
-                   "joined_at, home_store_id, entry_channel, entry_operator_id, status, created_at, updated_at) "
+                   "joined_at, home_store_id, entry_channel, entry_operator_id, status, created_at, updated_at, "
+                   "name_pinyin, name_initials, name_grams) "
                    "FROM STDIN", error))
     return FALSE;
 
@@ -802,7 +853,6 @@ copy_cards (Copy     *copy,
             gpointer  progress_data,
             GError  **error)
 {
-  g_autoptr(GString) scratch = g_string_new (NULL);
   gboolean ok = TRUE;
   guint card_id = 0;
 
@@ -822,8 +872,11 @@ copy_cards (Copy     *copy,
       if (!ok)
         break;
 
-      g_string_truncate (scratch, 0);
-      member_row (scratch, seed, row, store_ids, &person);
+      {
+        Rng member_rng = rng_for (seed, 2, row);
+
+        draw_person (&member_rng, row, store_ids, &person);
+      }
 
       main_id = ++card_id;
       card_row (copy->buffer, main_id, type, row, 0, card_state (&rng), &person, store_ids);
