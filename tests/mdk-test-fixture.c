@@ -18,6 +18,22 @@
 static MdkEmbeddedServer *server;
 static char *cluster_dir;
 static guint db_counter;
+static GPtrArray *cleanups;
+
+/**
+ * mdk_test_add_cleanup:
+ * @func: called after the tests, while the cluster still runs
+ * @data: data for @func
+ */
+void
+mdk_test_add_cleanup (GDestroyNotify func,
+                      gpointer       data)
+{
+  if (cleanups == NULL)
+    cleanups = g_ptr_array_new ();
+  g_ptr_array_add (cleanups, func);
+  g_ptr_array_add (cleanups, data);
+}
 
 static gboolean
 remove_tree (GFile  *file,
@@ -120,6 +136,10 @@ int
 mdk_test_run (void)
 {
   int status = g_test_run ();
+
+  for (guint i = 0; cleanups != NULL && i < cleanups->len; i += 2)
+    ((GDestroyNotify) g_ptr_array_index (cleanups, i)) (g_ptr_array_index (cleanups, i + 1));
+  g_clear_pointer (&cleanups, g_ptr_array_unref);
 
   if (server != NULL)
     {

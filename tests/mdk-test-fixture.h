@@ -19,6 +19,8 @@ typedef struct
 void        mdk_test_init             (int          *argc,
                                        char       ***argv);
 int         mdk_test_run              (void);
+void        mdk_test_add_cleanup      (GDestroyNotify func,
+                                       gpointer       data);
 MdkEmbeddedServer *mdk_test_get_server (void);
 char       *mdk_test_make_tmpdir      (void);
 MdkTestDb  *mdk_test_db_new           (void);

@@ -1,0 +1,447 @@
+/* mdk-member-repo.c: member search, in SQL, paged by keyset
+ *
+ * Statements are put together from the fixed fragments below, chosen by
+ * what the search text is; the text itself only ever travels as a
+ * parameter.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "mdk-member-private.h"
+#include "mdk-member-repo.h"
+#include "mdk-pinyin.h"
+
+static const char *select_columns_sql =
+  "SELECT m.id, m.name, m.gender, m.mobile, m.email, m.id_number, m.birthday::text, "
+  "to_char(m.joined_at, 'YYYY-MM-DD'), m.status::text, s.name, r.name, card.card_no, card.type_name, ";
+
+static const char *from_sql =
+  " FROM mdk.members m"
+  " JOIN mdk.stores s ON s.id = m.home_store_id"
+  " JOIN mdk.regions r ON r.id = s.region_id";
+
+/* The card a list shows: the member's own primary card before affiliates. */
+static const char *main_card_sql =
+  " LEFT JOIN LATERAL (SELECT c.card_no, t.name AS type_name FROM mdk.cards c"
+  " JOIN mdk.card_types t ON t.id = c.card_type_id WHERE c.member_id = m.id"
+  " ORDER BY c.primary_card_id IS NOT NULL, c.id LIMIT 1) card ON true";
+
+typedef struct
+{
+  GString   *sql;
+  GPtrArray *params;
+} Statement;
+
+static void
+statement_init (Statement *statement)
+{
+  statement->sql = g_string_new (NULL);
+  statement->params = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+statement_clear (Statement *statement)
+{
+  if (statement->sql != NULL)
+    g_string_free (statement->sql, TRUE);
+  g_clear_pointer (&statement->params, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statement, statement_clear)
+
+/* Appends @fragment with each "?" replaced by the next parameter. */
+static void
+append (Statement  *statement,
+        const char *fragment,
+        ...)
+{
+  va_list args;
+
+  va_start (args, fragment);
+  for (const char *p = fragment; *p; p++)
+    {
+      if (*p != '?')
+        {
+          g_string_append_c (statement->sql, *p);
+          continue;
+        }
+      g_ptr_array_add (statement->params, va_arg (args, char *));
+      g_string_append_printf (statement->sql, "$%u", statement->params->len);
+    }
+  va_end (args);
+}
+
+static char *
+escape_like (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+letters_only (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    if (g_ascii_isalpha (*p))
+      g_string_append_c (out, g_ascii_tolower (*p));
+
+  return g_string_free (out, FALSE);
+}
+
+/* The grams a name must hold to contain @text: the text itself when it is
+ * one or two characters, its pairs of characters when longer. */
+static char *
+query_grams_literal (const char *text)
+{
+  g_auto(GStrv) grams = mdk_name_grams (text);
+  GString *out = g_string_new ("{");
+  gboolean first = TRUE;
+  glong length = g_utf8_strlen (text, -1);
+
+  for (guint i = 0; grams[i] != NULL; i++)
+    {
+      if (length > 1 && g_utf8_strlen (grams[i], -1) != 2)
+        continue;
+      g_string_append (out, first ? "\"" : ",\"");
+      for (const char *p = grams[i]; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+      first = FALSE;
+    }
+  g_string_append_c (out, '}');
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+append_match (Statement      *statement,
+              MdkMemberMatch  match,
+              const char     *text)
+{
+  const char *or = "";
+
+  append (statement, " AND (");
+
+  if (match & MDK_MEMBER_MATCH_MOBILE)
+    {
+      append (statement, "m.mobile = ?", g_strdup (text));
+      or = " OR ";
+    }
+  if (match & MDK_MEMBER_MATCH_MOBILE_SUFFIX)
+    {
+      g_autofree char *reversed = g_strreverse (g_strdup (text));
+
+      append (statement, or);
+      append (statement, "reverse(m.mobile) LIKE ?", g_strconcat (reversed, "%", NULL));
+      or = " OR ";
+    }
+  if (match & MDK_MEMBER_MATCH_CARD)
+    {
+      append (statement, or);
+      append (statement, "m.id IN (SELECT c.member_id FROM mdk.cards c WHERE c.card_no = ?)", g_strdup (text));
+      or = " OR ";
+    }
+  if (match & MDK_MEMBER_MATCH_ID_NUMBER)
+    {
+      append (statement, or);
+      append (statement, "m.id_number = ?", g_strdup (text));
+      or = " OR ";
+    }
+  if (match & MDK_MEMBER_MATCH_EMAIL)
+    {
+      g_autofree char *escaped = escape_like (text);
+
+      append (statement, or);
+      append (statement, "lower(m.email) LIKE ?", g_strconcat (escaped, "%", NULL));
+      or = " OR ";
+    }
+  if (match & MDK_MEMBER_MATCH_PINYIN)
+    {
+      g_autofree char *letters = letters_only (text);
+
+      if (*letters != '\0')
+        {
+          append (statement, or);
+          append (statement, "m.name_pinyin LIKE ? OR m.name_initials LIKE ?",
+                  g_strconcat (letters, "%", NULL), g_strconcat (letters, "%", NULL));
+          or = " OR ";
+        }
+    }
+  if (match & MDK_MEMBER_MATCH_NAME)
+    {
+      g_autofree char *escaped = escape_like (text);
+
+      append (statement, or);
+      append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ?)",
+              query_grams_literal (text), g_strconcat ("%", escaped, "%", NULL));
+      or = " OR ";
+    }
+
+  if (*or == '\0')
+    append (statement, "false");
+  append (statement, ")");
+}
+
+static void
+append_filters (Statement            *statement,
+                const MdkMemberQuery *query)
+{
+  if (query->region_id > 0)
+    append (statement, " AND s.region_id = ?", g_strdup_printf ("%" G_GINT64_FORMAT, query->region_id));
+  if (query->store_id > 0)
+    append (statement, " AND m.home_store_id = ?", g_strdup_printf ("%" G_GINT64_FORMAT, query->store_id));
+  if (query->card_type_id > 0)
+    append (statement, " AND EXISTS (SELECT 1 FROM mdk.cards c WHERE c.member_id = m.id AND c.card_type_id = ?)",
+            g_strdup_printf ("%" G_GINT64_FORMAT, query->card_type_id));
+  if (query->status != NULL)
+    append (statement, " AND m.status = ?::mdk.member_status", g_strdup (query->status));
+  if (query->joined_from != NULL)
+    append (statement, " AND m.joined_at >= ?::date", g_strdup (query->joined_from));
+  if (query->joined_to != NULL)
+    append (statement, " AND m.joined_at < ?::date + 1", g_strdup (query->joined_to));
+  if (query->birthday_month > 0)
+    append (statement, " AND extract(month FROM m.birthday) = ?", g_strdup_printf ("%d", query->birthday_month));
+}
+
+/* Returns FALSE when the text cannot match anyone (for example "12"). */
+static gboolean
+append_where (Statement            *statement,
+              const MdkMemberQuery *query)
+{
+  g_autofree char *text = NULL;
+  MdkMemberMatch match = mdk_member_query_classify (query->text, &text);
+
+  append (statement, " WHERE true");
+  if (*text != '\0' && match == 0)
+    return FALSE;
+  if (match != 0)
+    append_match (statement, match, text);
+  append_filters (statement, query);
+  return TRUE;
+}
+
+static const char *
+sort_expression (const MdkMemberQuery *query)
+{
+  switch (query->sort)
+    {
+    case MDK_MEMBER_SORT_JOINED:
+      return "m.joined_at";
+    case MDK_MEMBER_SORT_NUMBER:
+      return "m.id";
+    case MDK_MEMBER_SORT_NAME:
+    default:
+      return "m.name_pinyin";
+    }
+}
+
+static const char *
+sort_cast (const MdkMemberQuery *query)
+{
+  switch (query->sort)
+    {
+    case MDK_MEMBER_SORT_JOINED:
+      return "timestamptz";
+    case MDK_MEMBER_SORT_NUMBER:
+      return "bigint";
+    case MDK_MEMBER_SORT_NAME:
+    default:
+      return "text";
+    }
+}
+
+static void
+append_keyset (Statement            *statement,
+               const MdkMemberQuery *query,
+               const MdkMemberKey   *after)
+{
+  g_autofree char *fragment = NULL;
+
+  if (after == NULL)
+    return;
+
+  fragment = g_strdup_printf (" AND (%s, m.id) %s (?::%s, ?::bigint)", sort_expression (query),
+                              query->descending ? "<" : ">", sort_cast (query));
+  append (statement, fragment, g_strdup (after->sort_key), g_strdup_printf ("%" G_GINT64_FORMAT, after->id));
+}
+
+static void
+append_order (Statement            *statement,
+              const MdkMemberQuery *query)
+{
+  const char *direction = query->descending ? " DESC" : "";
+
+  g_string_append_printf (statement->sql, " ORDER BY %s%s, m.id%s", sort_expression (query), direction, direction);
+}
+
+static PGresult *
+run (PGconn     *conn,
+     Statement  *statement,
+     GError    **error)
+{
+  return mdk_pg_exec (conn, statement->sql->str, statement->params->len,
+                      (const char * const *) statement->params->pdata, error);
+}
+
+/**
+ * mdk_member_repo_search:
+ * @conn: a connection
+ * @query: the search
+ * @after: (nullable): the last row of the previous page, or %NULL for the first page
+ * @limit: the page size
+ * @error: return location for a #GError
+ *
+ * One page of members matching @query, in its order. Blocks.
+ *
+ * Returns: (transfer full) (element-type MdkMember): the members, or %NULL
+ */
+GPtrArray *
+mdk_member_repo_search (PGconn                *conn,
+                        const MdkMemberQuery  *query,
+                        const MdkMemberKey    *after,
+                        guint                  limit,
+                        GError               **error)
+{
+  g_auto(Statement) statement = { NULL, NULL };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *sort_select = NULL;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  statement_init (&statement);
+  sort_select = g_strdup_printf ("%s::text", sort_expression (query));
+  append (&statement, select_columns_sql);
+  append (&statement, sort_select);
+  append (&statement, from_sql);
+  append (&statement, main_card_sql);
+  if (!append_where (&statement, query))
+    return g_steal_pointer (&members);
+  append_keyset (&statement, query, after);
+  append_order (&statement, query);
+  append (&statement, " LIMIT ?", g_strdup_printf ("%u", limit));
+
+  if (!(result = run (conn, &statement, error)))
+    return NULL;
+
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MdkMember *member = mdk_member_new_placeholder ();
+      const char *fields[MDK_MEMBER_N_FIELDS];
+
+      for (guint i = 0; i < MDK_MEMBER_N_FIELDS; i++)
+        fields[i] = PQgetisnull (result, row, i + 1) ? NULL : PQgetvalue (result, row, i + 1);
+      mdk_member_fill (member, mdk_pg_get_int64 (result, row, 0), fields);
+      g_ptr_array_add (members, member);
+    }
+
+  return g_steal_pointer (&members);
+}
+
+/**
+ * mdk_member_repo_count:
+ * @conn: a connection
+ * @query: the search
+ * @error: return location for a #GError
+ *
+ * Returns: how many members match @query, or -1 on error
+ */
+gint64
+mdk_member_repo_count (PGconn                *conn,
+                       const MdkMemberQuery  *query,
+                       GError               **error)
+{
+  g_auto(Statement) statement = { NULL, NULL };
+  g_autoptr(PGresult) result = NULL;
+
+  statement_init (&statement);
+  append (&statement, "SELECT count(*)");
+  append (&statement, from_sql);
+  if (!append_where (&statement, query))
+    return 0;
+
+  if (!(result = run (conn, &statement, error)))
+    return -1;
+
+  return mdk_pg_get_int64 (result, 0, 0);
+}
+
+/**
+ * mdk_member_repo_page_starts:
+ * @conn: a connection
+ * @query: the search
+ * @page_size: rows per page
+ * @error: return location for a #GError
+ *
+ * The key before each page of the result (the first page starts at the
+ * beginning and has none), so that a list can jump to any page without
+ * OFFSET.
+ *
+ * Returns: (transfer full) (element-type MdkMemberKey): one key per page
+ *   after the first, or %NULL
+ */
+GArray *
+mdk_member_repo_page_starts (PGconn                *conn,
+                             const MdkMemberQuery  *query,
+                             guint                  page_size,
+                             GError               **error)
+{
+  g_auto(Statement) statement = { NULL, NULL };
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *head = NULL;
+  GArray *keys;
+
+  g_return_val_if_fail (page_size > 0, NULL);
+
+  statement_init (&statement);
+  head = g_strdup_printf ("SELECT key, id FROM (SELECT %s::text AS key, m.id, row_number() OVER (ORDER BY %s%s, m.id%s) AS n",
+                          sort_expression (query), sort_expression (query),
+                          query->descending ? " DESC" : "", query->descending ? " DESC" : "");
+  append (&statement, head);
+  append (&statement, from_sql);
+  keys = g_array_new (FALSE, TRUE, sizeof (MdkMemberKey));
+  g_array_set_clear_func (keys, (GDestroyNotify) mdk_member_key_clear);
+  if (!append_where (&statement, query))
+    return keys;
+  append (&statement, ") numbered WHERE n % ? = 0 ORDER BY n", g_strdup_printf ("%u", page_size));
+
+  if (!(result = run (conn, &statement, error)))
+    {
+      g_array_unref (keys);
+      return NULL;
+    }
+
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      MdkMemberKey key = { mdk_pg_get_string (result, row, 0), mdk_pg_get_int64 (result, row, 1) };
+
+      g_array_append_val (keys, key);
+    }
+
+  return keys;
+}
+
+void
+mdk_member_key_clear (MdkMemberKey *key)
+{
+  g_clear_pointer (&key->sort_key, g_free);
+  key->id = 0;
+}

@@ -1,0 +1,40 @@
+/* mdk-member-repo.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mdk-database.h"
+#include "mdk-member.h"
+#include "mdk-member-query.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MdkMemberKey:
+ * @sort_key: the sort value of a row, as text
+ * @id: the member number, which breaks ties
+ *
+ * Where a page of results starts: after this row.
+ */
+typedef struct
+{
+  char   *sort_key;
+  gint64  id;
+} MdkMemberKey;
+
+GPtrArray *mdk_member_repo_search         (PGconn                *conn,
+                                           const MdkMemberQuery  *query,
+                                           const MdkMemberKey    *after,
+                                           guint                  limit,
+                                           GError               **error);
+gint64     mdk_member_repo_count          (PGconn                *conn,
+                                           const MdkMemberQuery  *query,
+                                           GError               **error);
+GArray    *mdk_member_repo_page_starts    (PGconn                *conn,
+                                           const MdkMemberQuery  *query,
+                                           guint                  page_size,
+                                           GError               **error);
+void       mdk_member_key_clear           (MdkMemberKey          *key);
+
+G_END_DECLS

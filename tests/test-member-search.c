@@ -1,0 +1,350 @@
+/* test-member-search.c: every kind of search finds exactly the members it should
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "mdk-test-fixture.h"
+
+#define N_MEMBERS 4000
+
+static MdkTestDb *db;
+
+/* The ids a search returns, all pages, in order. */
+static GArray *
+search_ids (MdkMemberQuery *query,
+            guint           page_size)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  MdkMemberKey after = { NULL, 0 };
+  gboolean first = TRUE;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) page = mdk_member_repo_search (db->conn, query, first ? NULL : &after, page_size, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->len; i++)
+        {
+          gint64 id = mdk_member_get_id (g_ptr_array_index (page, i));
+
+          g_array_append_val (ids, id);
+        }
+      if (page->len < page_size)
+        break;
+
+      mdk_member_key_clear (&after);
+      after.sort_key = g_strdup (mdk_member_get_sort_key (g_ptr_array_index (page, page->len - 1)));
+      after.id = mdk_member_get_id (g_ptr_array_index (page, page->len - 1));
+      first = FALSE;
+    }
+
+  mdk_member_key_clear (&after);
+  return ids;
+}
+
+/* The ids a plain SQL condition selects, in the query's order. */
+static GArray *
+sql_ids (const char *sql,
+         const char *param)
+{
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { param };
+  g_autoptr(PGresult) result = mdk_pg_exec (db->conn, sql, param ? 1 : 0, params, &error);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_assert_no_error (error);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      gint64 id = mdk_pg_get_int64 (result, row, 0);
+
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+static void
+assert_same_ids (GArray *a,
+                 GArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpint (g_array_index (a, gint64, i), ==, g_array_index (b, gint64, i));
+}
+
+static void
+assert_search (const char *text,
+               const char *sql_condition,
+               const char *param,
+               guint       at_least)
+{
+  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (text);
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM mdk.members m WHERE %s ORDER BY name_pinyin, id", sql_condition);
+  g_autoptr(GArray) found = search_ids (query, 50);
+  g_autoptr(GArray) expected = sql_ids (sql, param);
+
+  g_test_message ("“%s”: %u members", text, found->len);
+  g_assert_cmpuint (found->len, >=, at_least);
+  assert_same_ids (found, expected);
+}
+
+static char *
+sample (const char *sql)
+{
+  return mdk_test_query_string (db->conn, sql);
+}
+
+static void
+test_classify (void)
+{
+  static const struct { const char *text; MdkMemberMatch match; const char *normalized; } cases[] = {
+    { "13812345678", MDK_MEMBER_MATCH_MOBILE | MDK_MEMBER_MATCH_CARD, "13812345678" },
+    { "+86 138-1234-5678", MDK_MEMBER_MATCH_MOBILE | MDK_MEMBER_MATCH_CARD, "13812345678" },
+    { "+44 20 7946 0958", MDK_MEMBER_MATCH_MOBILE, "+442079460958" },
+    { "5678", MDK_MEMBER_MATCH_MOBILE_SUFFIX, "5678" },
+    { "12345678", MDK_MEMBER_MATCH_MOBILE_SUFFIX | MDK_MEMBER_MATCH_CARD, "12345678" },
+    { "6200000000012345", MDK_MEMBER_MATCH_CARD, "6200000000012345" },
+    { "11010519491231002x", MDK_MEMBER_MATCH_ID_NUMBER, "11010519491231002X" },
+    { "440524188001010014", MDK_MEMBER_MATCH_ID_NUMBER | MDK_MEMBER_MATCH_CARD, "440524188001010014" },
+    { "Li@QQ", MDK_MEMBER_MATCH_EMAIL, "li@qq" },
+    { "lm", MDK_MEMBER_MATCH_PINYIN | MDK_MEMBER_MATCH_NAME | MDK_MEMBER_MATCH_EMAIL, "lm" },
+    { "Emily Chen", MDK_MEMBER_MATCH_PINYIN | MDK_MEMBER_MATCH_NAME, "emilychen" },
+    { " 李明 ", MDK_MEMBER_MATCH_NAME, "李明" },
+    { "明", MDK_MEMBER_MATCH_NAME, "明" },
+    { "12", 0, "12" },
+    { "", 0, "" },
+    { "   ", 0, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *normalized = NULL;
+
+      g_assert_cmpint (mdk_member_query_classify (cases[i].text, &normalized), ==, cases[i].match);
+      g_assert_cmpstr (normalized, ==, cases[i].normalized);
+    }
+}
+
+static void
+test_mobile (void)
+{
+  g_autofree char *mobile = sample ("SELECT mobile FROM mdk.members WHERE id = 1234");
+  g_autofree char *suffix = g_strdup (mobile + 7);
+  g_autofree char *spaced = g_strdup_printf ("+86 %.3s %.4s %.4s", mobile, mobile + 3, mobile + 7);
+
+  assert_search (mobile, "mobile = $1", mobile, 1);
+  assert_search (spaced, "mobile = $1", mobile, 1);
+  assert_search (suffix, "mobile LIKE '%' || $1", suffix, 1);
+  assert_search (mobile + 5, "mobile LIKE '%' || $1", mobile + 5, 1);
+}
+
+static void
+test_card_and_id_number (void)
+{
+  g_autofree char *card_no = sample ("SELECT card_no FROM mdk.cards WHERE member_id = 77 ORDER BY id LIMIT 1");
+  g_autofree char *id_number = sample ("SELECT id_number FROM mdk.members WHERE id_number LIKE '%X' LIMIT 1");
+  g_autofree char *lower_id = g_ascii_strdown (id_number, -1);
+
+  assert_search (card_no, "id IN (SELECT member_id FROM mdk.cards WHERE card_no = $1)", card_no, 1);
+  assert_search (lower_id, "id_number = $1", id_number, 1);
+}
+
+static void
+test_email (void)
+{
+  g_autofree char *email = sample ("SELECT email FROM mdk.members WHERE email LIKE '%.%@%' ORDER BY id LIMIT 1");
+  g_autofree char *prefix = g_strndup (email, strchr (email, '@') - email + 1);
+  g_autofree char *upper = g_ascii_strup (prefix, -1);
+
+  assert_search (upper, "lower(email) LIKE $1 || '%'", prefix, 1);
+}
+
+static void
+test_chinese_names (void)
+{
+  g_autofree char *two = sample ("SELECT name FROM mdk.members WHERE name ~ '^[\\u4e00-\\u9fff]{2}$' ORDER BY id LIMIT 1");
+  g_autofree char *three = sample ("SELECT name FROM mdk.members WHERE name ~ '^[\\u4e00-\\u9fff]{3}$' ORDER BY id LIMIT 1");
+  g_autofree char *given = g_utf8_substring (three, 1, 3);
+  g_autofree char *last = g_utf8_substring (two, 1, 2);
+
+  /* Whole two-character names, one character anywhere, and the given name of a three-character one. */
+  assert_search (two, "name LIKE '%' || $1 || '%'", two, 1);
+  assert_search (last, "name LIKE '%' || $1 || '%'", last, 1);
+  assert_search (given, "name LIKE '%' || $1 || '%'", given, 1);
+  assert_search (three, "name LIKE '%' || $1 || '%'", three, 1);
+}
+
+static void
+test_pinyin (void)
+{
+  g_autofree char *name = sample ("SELECT name FROM mdk.members WHERE name ~ '^[\\u4e00-\\u9fff]{3}$' ORDER BY id LIMIT 1");
+  g_autofree char *pinyin = mdk_name_pinyin (name);
+  g_autofree char *initials = mdk_name_initials (name);
+  const char *condition = "(name_pinyin LIKE $1 || '%' OR name_initials LIKE $1 || '%' "
+                          "OR lower(replace(name, ' ', '')) LIKE '%' || $1 || '%' OR lower(email) LIKE $1 || '%')";
+
+  assert_search (pinyin, condition, pinyin, 1);
+  assert_search (initials, condition, initials, 1);
+
+  /* As typed at a counter: upper case, with spaces between syllables. */
+  {
+    g_autofree char *upper = g_ascii_strup (initials, -1);
+
+    assert_search (upper, condition, initials, 1);
+  }
+}
+
+static void
+test_latin_names (void)
+{
+  assert_search ("Chen", "(name_pinyin LIKE 'chen%' OR name_initials LIKE 'chen%' OR lower(name) LIKE '%chen%' "
+                 "OR lower(email) LIKE 'chen%')", NULL, 10);
+  assert_search ("emily chen", "(name_pinyin LIKE 'emilychen%' OR name_initials LIKE 'emilychen%' "
+                 "OR lower(replace(name, ' ', '')) LIKE '%emilychen%')", NULL, 0);
+}
+
+static void
+test_hostile_text (void)
+{
+  static const char * const texts[] = {
+    "'; DROP TABLE mdk.members; --", "%", "_", "\\", "%%%", "a%b", "{\"}", "李%", "' OR '1'='1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(MdkMemberQuery) query = mdk_member_query_new (texts[i]);
+      g_autoptr(GArray) found = search_ids (query, 50);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpuint (found->len, ==, 0);
+      g_assert_cmpint (mdk_member_repo_count (db->conn, query, &error), ==, 0);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members"), ==, N_MEMBERS);
+}
+
+static void
+test_filters_and_sorting (void)
+{
+  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* Everyone, by name, in pages of 97: the same order as SQL, nobody twice. */
+  {
+    g_autoptr(GArray) found = search_ids (query, 97);
+    g_autoptr(GArray) expected = sql_ids ("SELECT id FROM mdk.members ORDER BY name_pinyin, id", NULL);
+
+    assert_same_ids (found, expected);
+    g_assert_cmpint (mdk_member_repo_count (db->conn, query, &error), ==, N_MEMBERS);
+  }
+
+  /* Newest first, in one region, active only, born in February. */
+  query->sort = MDK_MEMBER_SORT_JOINED;
+  query->descending = TRUE;
+  query->region_id = 2;
+  query->status = g_strdup ("active");
+  query->birthday_month = 2;
+  {
+    g_autoptr(GArray) found = search_ids (query, 10);
+    g_autoptr(GArray) expected = sql_ids ("SELECT m.id FROM mdk.members m JOIN mdk.stores s ON s.id = m.home_store_id "
+                                          "WHERE s.region_id = 2 AND m.status = 'active' AND extract(month FROM birthday) = 2 "
+                                          "ORDER BY joined_at DESC, m.id DESC", NULL);
+
+    g_assert_cmpuint (found->len, >, 10);
+    assert_same_ids (found, expected);
+    g_assert_cmpint (mdk_member_repo_count (db->conn, query, &error), ==, expected->len);
+  }
+
+  /* A card type and a join period. */
+  mdk_member_query_free (g_steal_pointer (&query));
+  query = mdk_member_query_new (NULL);
+  query->card_type_id = 6;
+  query->joined_from = g_strdup ("2020-01-01");
+  query->joined_to = g_strdup ("2021-12-31");
+  query->sort = MDK_MEMBER_SORT_NUMBER;
+  {
+    g_autoptr(GArray) found = search_ids (query, 25);
+    g_autoptr(GArray) expected = sql_ids ("SELECT m.id FROM mdk.members m WHERE EXISTS (SELECT 1 FROM mdk.cards c "
+                                          "WHERE c.member_id = m.id AND c.card_type_id = 6) AND joined_at >= '2020-01-01' "
+                                          "AND joined_at < '2022-01-01' ORDER BY m.id", NULL);
+
+    g_assert_cmpuint (found->len, >, 25);
+    assert_same_ids (found, expected);
+  }
+}
+
+static void
+test_page_starts (void)
+{
+  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) starts = mdk_member_repo_page_starts (db->conn, query, 300, &error);
+  g_autoptr(GArray) all = search_ids (query, 300);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (starts->len, ==, N_MEMBERS / 300);
+
+  /* Jumping straight to page 7 gives the rows that paging there gives. */
+  {
+    g_autoptr(GPtrArray) page = mdk_member_repo_search (db->conn, query, &g_array_index (starts, MdkMemberKey, 6), 300, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->len, ==, 300);
+    for (guint i = 0; i < page->len; i++)
+      g_assert_cmpint (mdk_member_get_id (g_ptr_array_index (page, i)), ==, g_array_index (all, gint64, 7 * 300 + i));
+  }
+}
+
+static void
+test_member_fields (void)
+{
+  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  MdkMember *member;
+
+  query->sort = MDK_MEMBER_SORT_NUMBER;
+  page = mdk_member_repo_search (db->conn, query, NULL, 1, &error);
+  g_assert_no_error (error);
+  member = g_ptr_array_index (page, 0);
+
+  g_assert_true (mdk_member_get_loaded (member));
+  g_assert_cmpint (mdk_member_get_id (member), ==, 1);
+  g_assert_nonnull (mdk_member_get_name (member));
+  g_assert_nonnull (mdk_member_get_store_name (member));
+  g_assert_nonnull (mdk_member_get_region_name (member));
+  g_assert_cmpuint (strlen (mdk_member_get_card_no (member)), ==, 16);
+  g_assert_nonnull (mdk_member_get_card_type (member));
+  g_assert_cmpuint (strlen (mdk_member_get_joined_on (member)), ==, 10);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  mdk_test_init (&argc, &argv);
+
+  db = mdk_test_db_new ();
+  mdk_test_add_cleanup ((GDestroyNotify) mdk_test_db_free, db);
+  mdk_demo_generate (db->conn, N_MEMBERS, 5, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/member-search/classify", test_classify);
+  g_test_add_func ("/member-search/mobile", test_mobile);
+  g_test_add_func ("/member-search/card-and-id-number", test_card_and_id_number);
+  g_test_add_func ("/member-search/email", test_email);
+  g_test_add_func ("/member-search/chinese-names", test_chinese_names);
+  g_test_add_func ("/member-search/pinyin", test_pinyin);
+  g_test_add_func ("/member-search/latin-names", test_latin_names);
+  g_test_add_func ("/member-search/hostile-text", test_hostile_text);
+  g_test_add_func ("/member-search/filters-and-sorting", test_filters_and_sorting);
+  g_test_add_func ("/member-search/page-starts", test_page_starts);
+  g_test_add_func ("/member-search/member-fields", test_member_fields);
+
+  return mdk_test_run ();
+}
