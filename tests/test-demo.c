@@ -26,6 +26,20 @@ demo_db (guint64 seed)
   return db;
 }
 
+static const char *index_fingerprint_sql =
+  "SELECT md5(string_agg(indexdef, ';' ORDER BY indexname)) FROM pg_indexes WHERE schemaname = 'mdk'";
+
+/* The load rebuilds the indexes it drops: the schema is as migrated. */
+static void
+assert_indexes_intact (PGconn *conn)
+{
+  g_autoptr(MdkTestDb) fresh = mdk_test_db_new ();
+  g_autofree char *expected = mdk_test_query_string (fresh->conn, index_fingerprint_sql);
+  g_autofree char *actual = mdk_test_query_string (conn, index_fingerprint_sql);
+
+  g_assert_cmpstr (actual, ==, expected);
+}
+
 static void
 test_deterministic (void)
 {
@@ -49,6 +63,7 @@ test_realistic (void)
 
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members"), ==, N_MEMBERS);
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.regions"), ==, 7);
+  assert_indexes_intact (db->conn);
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(DISTINCT city) FROM mdk.stores"), >=, 30);
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.stores s WHERE NOT EXISTS "
                                        "(SELECT 1 FROM mdk.terminals t WHERE t.store_id = s.id)"), ==, 0);
@@ -148,6 +163,7 @@ test_cancel_leaves_nothing (void)
   g_assert_cmpint (PQtransactionStatus (db->conn), ==, PQTRANS_IDLE);
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT (SELECT count(*) FROM mdk.members) + "
                                        "(SELECT count(*) FROM mdk.regions) + (SELECT count(*) FROM mdk.cards)"), ==, 0);
+  assert_indexes_intact (db->conn);
 }
 
 int

@@ -11,6 +11,7 @@
 #include "mdk-demo.h"
 #include "mdk-embedded-server.h"
 #include "mdk-member.h"
+#include "mdk-member-list.h"
 #include "mdk-member-query.h"
 #include "mdk-member-repo.h"
 #include "mdk-migrations.h"

@@ -155,7 +155,8 @@ append_match (Statement      *statement,
   if (match & MDK_MEMBER_MATCH_CARD)
     {
       append (statement, or);
-      append (statement, "m.id IN (SELECT c.member_id FROM mdk.cards c WHERE c.card_no = ?)", g_strdup (text));
+      /* ARRAY() runs once, so the alternatives can combine their indexes. */
+      append (statement, "m.id = ANY (ARRAY (SELECT c.member_id FROM mdk.cards c WHERE c.card_no = ?))", g_strdup (text));
       or = " OR ";
     }
   if (match & MDK_MEMBER_MATCH_ID_NUMBER)

@@ -1,0 +1,24 @@
+/* mdk-member-list.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mdk-database.h"
+#include "mdk-member-query.h"
+
+G_BEGIN_DECLS
+
+#define MDK_TYPE_MEMBER_LIST (mdk_member_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (MdkMemberList, mdk_member_list, MDK, MEMBER_LIST, GObject)
+
+MdkMemberList        *mdk_member_list_new              (MdkDatabase          *database);
+void                  mdk_member_list_set_query        (MdkMemberList        *self,
+                                                        const MdkMemberQuery *query);
+const MdkMemberQuery *mdk_member_list_get_query        (MdkMemberList        *self);
+gboolean              mdk_member_list_get_loading      (MdkMemberList        *self);
+guint                 mdk_member_list_get_n_cached     (MdkMemberList        *self);
+const GError         *mdk_member_list_get_error        (MdkMemberList        *self);
+
+G_END_DECLS
