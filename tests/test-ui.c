@@ -14,6 +14,7 @@
 #include "mdk-test-screenshot.h"
 #include "mdk-preferences-window.h"
 #include "mdk-window.h"
+#include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
 
 static const char * const section_ids[] = {
@@ -101,9 +102,44 @@ test_sections (void)
     }
 
   /* Sections not built yet say so, and show no invented data. */
-  g_assert_true (ADW_IS_STATUS_PAGE (mdk_window_get_section_page (window, "members")));
+  g_assert_true (ADW_IS_STATUS_PAGE (mdk_window_get_section_page (window, "points")));
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (mdk_window_get_section_page (window, "finance"))),
                             _("This section is not built yet.")));
+
+  /* Members: everyone first, then a search by the last four digits of a mobile number. */
+  {
+    MdkMembersPage *members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
+    MdkMemberList *list = mdk_members_page_get_list (members);
+    g_autofree char *mobile = mdk_test_query_string (db->conn, "SELECT mobile FROM mdk.members WHERE id = 321");
+    g_autofree char *name = mdk_test_query_string (db->conn, "SELECT name FROM mdk.members WHERE id = 321");
+    gint64 same_suffix = 0;
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 500);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
+    mdk_members_page_search (members, mobile + 7);
+    wait_until_idle (window);
+    {
+      const char *params[] = { mobile + 7 };
+      g_autoptr(PGresult) count = mdk_pg_exec (db->conn, "SELECT count(*) FROM mdk.members WHERE mobile LIKE '%' || $1",
+                                               1, params, NULL);
+
+      same_suffix = mdk_pg_get_int64 (count, 0, 0);
+    }
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, same_suffix);
+    mdk_test_save_screenshot (GTK_WIDGET (window), "members-search-mobile");
+
+    mdk_members_page_search (members, name);
+    wait_until_idle (window);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >=, 1);
+    mdk_test_save_screenshot (GTK_WIDGET (window), "members-search-name");
+
+    mdk_members_page_search (members, "没有这个人");
+    wait_until_idle (window);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+    mdk_test_save_screenshot (GTK_WIDGET (window), "members-search-nobody");
+    mdk_members_page_search (members, "");
+    wait_until_idle (window);
+  }
 
   /* Reloading reads the organisation again. */
   mdk_test_exec (db->conn, "INSERT INTO mdk.stores (region_id, code, name, city) VALUES (1, 'NEW-001', '新店', '北京')");

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "mdk-choice.h"
 #include "mdk-conninfo.h"
 #include "mdk-context.h"
 #include "mdk-database.h"

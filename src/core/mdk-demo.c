@@ -562,17 +562,17 @@ make_name (Rng  *rng,
                           female ? PICK (rng, given_female) : PICK (rng, given_male));
 }
 
-/* Unique for every row: each prefix takes rows in turn, and within it the
- * row number goes through a bijection of the eight remaining digits. */
+/* Unique for every row: the eight digits after the prefix are the row
+ * number through a bijection of 0..10^8-1 (48271 is prime to 10^8), so no
+ * two members share a number, whatever prefix they draw. */
 static char *
-make_mobile (guint64 seed,
-             guint   row)
+make_mobile (guint64  seed,
+             guint    row,
+             Rng     *rng)
 {
-  guint n = G_N_ELEMENTS (mobile_prefixes);
-  guint64 within = row / n;
-  guint64 digits = (within * G_GUINT64_CONSTANT (48271) + seed % 100000000) % 100000000;
+  guint64 digits = ((guint64) row * G_GUINT64_CONSTANT (48271) + seed % 100000000) % 100000000;
 
-  return g_strdup_printf ("%s%08" G_GUINT64_FORMAT, mobile_prefixes[row % n], digits);
+  return g_strdup_printf ("%s%08" G_GUINT64_FORMAT, PICK (rng, mobile_prefixes), digits);
 }
 
 static char *
@@ -668,7 +668,7 @@ member_row (GString     *out,
   guint city = (store_index * 7 + row) % G_N_ELEMENTS (cities);
   g_autofree char *email_user = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *mobile = make_mobile (seed, row);
+  g_autofree char *mobile = NULL;
   g_autofree char *birthday = NULL;
   g_autofree char *anniversary = NULL;
   g_autofree char *id_number = NULL;
@@ -680,6 +680,7 @@ member_row (GString     *out,
   guint status_roll;
 
   name = make_name (&rng, person->gender, &email_user);
+  mobile = make_mobile (seed, row, &rng);
   if (rng_below (&rng, 100) < 40)
     email = g_strdup_printf ("%s@%s", email_user, PICK (&rng, mail_domains));
   if (rng_below (&rng, 100) < 92)

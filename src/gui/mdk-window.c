@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "mdk-window.h"
+#include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
 
 typedef struct
@@ -18,8 +19,7 @@ typedef struct
 } Section;
 
 static const Section sections[] = {
-  { "members", "system-users-symbolic", N_("Members"),
-    N_("Search over every member by card, mobile number, name or pinyin, complete profiles from every entry channel, batch import and Excel export. This section is not built yet.") },
+  { "members", "system-users-symbolic", N_("Members"), NULL },
   { "cards", "auth-smartcard-symbolic", N_("Cards & Card Types"),
     N_("The card type designer and the card lifecycle: issue, report loss, freeze, unfreeze, cancel and replace, with fees. This section is not built yet.") },
   { "finance", "accessories-calculator-symbolic", N_("Finance"),
@@ -52,6 +52,7 @@ struct _MdkWindow
   AdwWindowTitle *content_title;
 
   MdkOrgPage     *org_page;
+  MdkMembersPage *members_page;
   MdkContext     *context;
   GCancellable   *progress_cancellable;
   GSettings      *settings;
@@ -117,8 +118,10 @@ build_sections (MdkWindow *self)
       const Section *section = &sections[i];
       GtkWidget *page;
 
-      if (section->plan == NULL)
+      if (g_str_equal (section->id, "organization"))
         page = GTK_WIDGET (self->org_page = g_object_new (MDK_TYPE_ORG_PAGE, NULL));
+      else if (g_str_equal (section->id, "members"))
+        page = GTK_WIDGET (self->members_page = g_object_new (MDK_TYPE_MEMBERS_PAGE, NULL));
       else
         page = create_placeholder_page (section);
 
@@ -178,6 +181,18 @@ show_sections_action (GtkWidget  *widget,
   MdkWindow *self = MDK_WINDOW (widget);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MdkWindow *self = MDK_WINDOW (widget);
+
+  mdk_window_set_section (self, "members");
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+  mdk_members_page_focus_search (self->members_page);
 }
 
 static void
@@ -320,6 +335,8 @@ mdk_window_class_init (MdkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
   gtk_widget_class_install_action (widget_class, "win.show-sections", NULL, show_sections_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   add_section_shortcuts (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reload", NULL);
@@ -349,6 +366,7 @@ mdk_window_init (MdkWindow *self)
   last_section = g_settings_get_string (self->settings, "last-section");
   mdk_window_set_section (self, find_section (last_section) ? last_section : "organization");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", FALSE);
 }
 
 MdkWindow *
@@ -463,7 +481,9 @@ mdk_window_set_context (MdkWindow  *self,
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", TRUE);
   mdk_org_page_set_database (self->org_page, mdk_context_get_database (context));
+  mdk_members_page_set_database (self->members_page, mdk_context_get_database (context));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -536,5 +556,6 @@ mdk_window_get_busy (MdkWindow *self)
   g_return_val_if_fail (MDK_IS_WINDOW (self), FALSE);
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "loading") == 0 ||
-         mdk_org_page_get_loading (self->org_page);
+         mdk_org_page_get_loading (self->org_page) ||
+         mdk_members_page_get_busy (self->members_page);
 }

@@ -1,0 +1,140 @@
+/* mdk-choice.c: something to pick in a filter: an id and what people read
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mdk-choice.h"
+
+struct _MdkChoice
+{
+  GObject  parent_instance;
+  gint64   id;
+  char    *label;
+};
+
+G_DEFINE_FINAL_TYPE (MdkChoice, mdk_choice, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_LABEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+mdk_choice_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  MdkChoice *self = MDK_CHOICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+
+    case PROP_LABEL:
+      g_value_set_string (value, self->label);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mdk_choice_finalize (GObject *object)
+{
+  g_free (MDK_CHOICE (object)->label);
+
+  G_OBJECT_CLASS (mdk_choice_parent_class)->finalize (object);
+}
+
+static void
+mdk_choice_class_init (MdkChoiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = mdk_choice_get_property;
+  object_class->finalize = mdk_choice_finalize;
+
+  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0,
+                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LABEL] = g_param_spec_string ("label", NULL, NULL, NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mdk_choice_init (MdkChoice *self)
+{
+}
+
+/**
+ * mdk_choice_new:
+ * @id: the id, 0 for "any"
+ * @label: what people read
+ *
+ * Returns: (transfer full): a new #MdkChoice
+ */
+MdkChoice *
+mdk_choice_new (gint64      id,
+                const char *label)
+{
+  MdkChoice *self = g_object_new (MDK_TYPE_CHOICE, NULL);
+
+  self->id = id;
+  self->label = g_strdup (label);
+  return self;
+}
+
+gint64
+mdk_choice_get_id (MdkChoice *self)
+{
+  g_return_val_if_fail (MDK_IS_CHOICE (self), 0);
+
+  return self->id;
+}
+
+const char *
+mdk_choice_get_label (MdkChoice *self)
+{
+  g_return_val_if_fail (MDK_IS_CHOICE (self), NULL);
+
+  return self->label;
+}
+
+/**
+ * mdk_choice_load_card_types:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the card types in use, retired ones last, or %NULL
+ */
+GListModel *
+mdk_choice_load_card_types (PGconn  *conn,
+                            GError **error)
+{
+  g_autoptr(PGresult) result = mdk_pg_exec (conn,
+                                            "SELECT id, name FROM mdk.card_types ORDER BY is_retired, id",
+                                            0, NULL, error);
+  GListStore *store;
+
+  if (result == NULL)
+    return NULL;
+
+  store = g_list_store_new (MDK_TYPE_CHOICE);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      g_autoptr(MdkChoice) choice = mdk_choice_new (mdk_pg_get_int64 (result, row, 0), PQgetvalue (result, row, 1));
+
+      g_list_store_append (store, choice);
+    }
+
+  return G_LIST_MODEL (store);
+}

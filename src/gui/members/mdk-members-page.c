@@ -1,0 +1,478 @@
+/* mdk-members-page.c: find members among millions, as they type
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "mdk-members-page.h"
+
+typedef struct
+{
+  const char *title;
+  const char *property;
+  int         width;
+} Column;
+
+static const Column columns[] = {
+  { N_("Name"), "name", 110 },
+  { N_("Mobile"), "mobile", 110 },
+  { N_("Card number"), "card-no", 145 },
+  { N_("Card type"), "card-type", 95 },
+  { N_("Home store"), "store-name", 120 },
+  { N_("Joined"), "joined-on", 90 },
+  { N_("Birthday"), "birthday", 90 },
+  { N_("Status"), "status", 70 },
+};
+
+static const char * const months[] = {
+  N_("Any birthday month"), N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
+  N_("June"), N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+};
+
+enum { JOINED_ANY, JOINED_30_DAYS, JOINED_12_MONTHS, JOINED_OVER_3_YEARS };
+enum { SORT_NAME, SORT_NEWEST, SORT_OLDEST, SORT_NUMBER };
+static const char * const statuses[] = { NULL, "active", "inactive", "blacklisted" };
+
+struct _MdkMembersPage
+{
+  GtkWidget          parent_instance;
+
+  GtkSearchEntry    *search_entry;
+  GtkDropDown       *region_dropdown;
+  GtkDropDown       *card_type_dropdown;
+  GtkDropDown       *status_dropdown;
+  GtkDropDown       *joined_dropdown;
+  GtkDropDown       *birthday_dropdown;
+  GtkDropDown       *sort_dropdown;
+  GtkLabel          *count_label;
+  GtkSpinner        *spinner;
+  GtkStack          *stack;
+  GtkScrolledWindow *scrolled_window;
+  GtkColumnView     *column_view;
+  AdwStatusPage     *error_page;
+
+  MdkDatabase       *database;
+  MdkMemberList     *list;
+  GListStore        *regions;
+  GListStore        *card_types;
+  GCancellable      *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (MdkMembersPage, mdk_members_page, GTK_TYPE_WIDGET)
+
+static char *
+format_count (guint n)
+{
+  g_autofree char *digits = g_strdup_printf ("%u", n);
+  GString *out = g_string_new (NULL);
+  gsize length = strlen (digits);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (i > 0 && (length - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static const char *
+status_label (const char *status)
+{
+  if (g_strcmp0 (status, "active") == 0)
+    return _("Active");
+  if (g_strcmp0 (status, "inactive") == 0)
+    return _("Inactive");
+  if (g_strcmp0 (status, "blacklisted") == 0)
+    return _("Blacklisted");
+  return status;
+}
+
+static gboolean
+transform_status (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  g_value_set_string (to, status_label (g_value_get_string (from)));
+  return TRUE;
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+/* Placeholders are filled in place, so the cell follows its property. */
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           const char               *property)
+{
+  GBinding *binding;
+
+  binding = g_object_bind_property_full (gtk_list_item_get_item (item), property,
+                                         gtk_list_item_get_child (item), "label",
+                                         G_BINDING_SYNC_CREATE,
+                                         g_str_equal (property, "status") ? transform_status : NULL,
+                                         NULL, NULL, NULL);
+  g_object_set_data (G_OBJECT (item), "mdk-binding", binding);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GBinding *binding = g_object_get_data (G_OBJECT (item), "mdk-binding");
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+  g_object_set_data (G_OBJECT (item), "mdk-binding", NULL);
+}
+
+static void
+add_columns (MdkMembersPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) columns[i].property);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+      column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
+      gtk_column_view_column_set_fixed_width (column, columns[i].width);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, i == 0 || i == 4);
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+static gint64
+selected_choice_id (GtkDropDown *dropdown)
+{
+  MdkChoice *choice = gtk_drop_down_get_selected_item (dropdown);
+
+  return MDK_IS_CHOICE (choice) ? mdk_choice_get_id (choice) : 0;
+}
+
+static char *
+date_before (int n_days,
+             int n_months,
+             int n_years)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_full (now, -n_years, -n_months, -n_days, 0, 0, 0);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+static MdkMemberQuery *
+build_query (MdkMembersPage *self)
+{
+  MdkMemberQuery *query = mdk_member_query_new (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+  guint sort = gtk_drop_down_get_selected (self->sort_dropdown);
+
+  query->region_id = selected_choice_id (self->region_dropdown);
+  query->card_type_id = selected_choice_id (self->card_type_dropdown);
+  query->status = g_strdup (status < G_N_ELEMENTS (statuses) ? statuses[status] : NULL);
+  query->birthday_month = (int) gtk_drop_down_get_selected (self->birthday_dropdown);
+  if (query->birthday_month > 12)
+    query->birthday_month = 0;
+
+  switch (gtk_drop_down_get_selected (self->joined_dropdown))
+    {
+    case JOINED_30_DAYS:
+      query->joined_from = date_before (30, 0, 0);
+      break;
+    case JOINED_12_MONTHS:
+      query->joined_from = date_before (0, 12, 0);
+      break;
+    case JOINED_OVER_3_YEARS:
+      query->joined_to = date_before (0, 0, 3);
+      break;
+    default:
+      break;
+    }
+
+  query->sort = sort == SORT_NUMBER ? MDK_MEMBER_SORT_NUMBER :
+                sort == SORT_NAME ? MDK_MEMBER_SORT_NAME : MDK_MEMBER_SORT_JOINED;
+  query->descending = (sort == SORT_NEWEST);
+  return query;
+}
+
+static void
+on_filters_changed (MdkMembersPage *self)
+{
+  g_autoptr(MdkMemberQuery) query = NULL;
+
+  if (self->list == NULL)
+    return;
+
+  query = build_query (self);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  mdk_member_list_set_query (self->list, query);
+}
+
+static void
+update_state (MdkMembersPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  gboolean loading = mdk_member_list_get_loading (self->list);
+  const GError *error = mdk_member_list_get_error (self->list);
+  g_autofree char *number = format_count (n);
+  g_autofree char *text = g_strdup_printf (ngettext ("%s member", "%s members", n), number);
+
+  gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_label_set_label (self->count_label, loading && n == 0 ? _("Searching…") : text);
+
+  if (error != NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+    }
+  else if (n == 0 && !loading)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+fill_choices (GListStore *store,
+              const char *all_label,
+              GListModel *items,
+              const char *label_property)
+{
+  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
+
+  g_list_store_remove_all (store);
+  g_list_store_append (store, all);
+  for (guint i = 0; items != NULL && i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (items, i);
+      g_autofree char *label = NULL;
+      gint64 id = 0;
+      g_autoptr(MdkChoice) choice = NULL;
+
+      g_object_get (item, "id", &id, label_property, &label, NULL);
+      choice = mdk_choice_new (id, label);
+      g_list_store_append (store, choice);
+    }
+}
+
+static void
+on_regions_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdkMembersPage) self = user_data;
+  g_autoptr(GListModel) regions = mdk_org_repo_load_finish (MDK_DATABASE (source), result, NULL);
+
+  if (regions != NULL)
+    fill_choices (self->regions, _("All regions"), regions, "name");
+}
+
+static gpointer
+load_card_types_work (PGconn        *conn,
+                      gpointer       work_data,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return mdk_choice_load_card_types (conn, error);
+}
+
+static void
+on_card_types_loaded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MdkMembersPage) self = user_data;
+  g_autoptr(GListModel) types = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
+
+  if (types != NULL)
+    fill_choices (self->card_types, _("All card types"), types, "label");
+}
+
+static void
+setup_choice_dropdown (GtkDropDown *dropdown,
+                       GListStore  *store,
+                       const char  *all_label)
+{
+  g_autoptr(GtkExpression) expression = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
+  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
+
+  g_list_store_append (store, all);
+  gtk_drop_down_set_expression (dropdown, expression);
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (store));
+}
+
+static void
+mdk_members_page_dispose (GObject *object)
+{
+  MdkMembersPage *self = MDK_MEMBERS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  g_clear_object (&self->list);
+  g_clear_object (&self->database);
+  g_clear_object (&self->regions);
+  g_clear_object (&self->card_types);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_MEMBERS_PAGE);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))); )
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (mdk_members_page_parent_class)->dispose (object);
+}
+
+static void
+mdk_members_page_class_init (MdkMembersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mdk_members_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mdk-members-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, region_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, card_type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, joined_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, birthday_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+mdk_members_page_init (MdkMembersPage *self)
+{
+  g_autoptr(GtkStringList) month_names = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (months); i++)
+    gtk_string_list_append (month_names, _(months[i]));
+  gtk_drop_down_set_model (self->birthday_dropdown, G_LIST_MODEL (month_names));
+
+  self->regions = g_list_store_new (MDK_TYPE_CHOICE);
+  self->card_types = g_list_store_new (MDK_TYPE_CHOICE);
+  setup_choice_dropdown (self->region_dropdown, self->regions, _("All regions"));
+  setup_choice_dropdown (self->card_type_dropdown, self->card_types, _("All card types"));
+
+  add_columns (self);
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+}
+
+/**
+ * mdk_members_page_set_database:
+ * @self: a #MdkMembersPage
+ * @database: where the members are
+ *
+ * Lists every member of @database, and loads the filters' choices.
+ */
+void
+mdk_members_page_set_database (MdkMembersPage *self,
+                               MdkDatabase    *database)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
+  g_return_if_fail (MDK_IS_DATABASE (database));
+
+  if (!g_set_object (&self->database, database))
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  g_set_object (&self->list, NULL);
+  self->list = mdk_member_list_new (database);
+  g_signal_connect_swapped (self->list, "notify::loading", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->list, "notify::n-items", G_CALLBACK (update_state), self);
+
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+
+  mdk_org_repo_load_async (database, self->cancellable, on_regions_loaded, g_object_ref (self));
+  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_card_types_work, NULL, NULL,
+                          g_object_unref, self->cancellable, on_card_types_loaded, g_object_ref (self));
+  on_filters_changed (self);
+}
+
+/**
+ * mdk_members_page_get_list:
+ * @self: a #MdkMembersPage
+ *
+ * Returns: (transfer none) (nullable): the list the page shows
+ */
+MdkMemberList *
+mdk_members_page_get_list (MdkMembersPage *self)
+{
+  g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), NULL);
+
+  return self->list;
+}
+
+/**
+ * mdk_members_page_search:
+ * @self: a #MdkMembersPage
+ * @text: what to search for
+ *
+ * Searches as if @text had been typed.
+ */
+void
+mdk_members_page_search (MdkMembersPage *self,
+                         const char     *text)
+{
+  g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  on_filters_changed (self);
+}
+
+void
+mdk_members_page_focus_search (MdkMembersPage *self)
+{
+  g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/**
+ * mdk_members_page_get_busy:
+ * @self: a #MdkMembersPage
+ *
+ * Returns: %TRUE while a search runs
+ */
+gboolean
+mdk_members_page_get_busy (MdkMembersPage *self)
+{
+  g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), FALSE);
+
+  return self->list != NULL && mdk_member_list_get_loading (self->list);
+}

@@ -1,0 +1,25 @@
+/* mdk-members-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mdk-core.h"
+
+G_BEGIN_DECLS
+
+#define MDK_TYPE_MEMBERS_PAGE (mdk_members_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (MdkMembersPage, mdk_members_page, MDK, MEMBERS_PAGE, GtkWidget)
+
+void           mdk_members_page_set_database (MdkMembersPage *self,
+                                              MdkDatabase    *database);
+MdkMemberList *mdk_members_page_get_list     (MdkMembersPage *self);
+void           mdk_members_page_search       (MdkMembersPage *self,
+                                              const char     *text);
+void           mdk_members_page_focus_search (MdkMembersPage *self);
+gboolean       mdk_members_page_get_busy     (MdkMembersPage *self);
+
+G_END_DECLS
