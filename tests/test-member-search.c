@@ -82,7 +82,7 @@ assert_search (const char *text,
                guint       at_least)
 {
   g_autoptr(MdkMemberQuery) query = mdk_member_query_new (text);
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM mdk.members m WHERE %s ORDER BY name_pinyin, id", sql_condition);
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM mdk.members m WHERE %s ORDER BY name_pinyin COLLATE \"C\", id", sql_condition);
   g_autoptr(GArray) found = search_ids (query, 50);
   g_autoptr(GArray) expected = sql_ids (sql, param);
 
@@ -197,6 +197,39 @@ test_pinyin (void)
   }
 }
 
+/* A text that matches in several ways, paged in small pages: the union
+ * of each way's first rows gives exactly the plain OR's order. */
+static void
+test_several_ways_paged (void)
+{
+  static const char * const texts[] = { "li", "w", "zh", "chen" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(MdkMemberQuery) query = mdk_member_query_new (texts[i]);
+      const char *sql = "SELECT id FROM mdk.members WHERE name_pinyin COLLATE \"C\" LIKE $1 || '%' "
+                        "OR name_initials COLLATE \"C\" LIKE $1 || '%' "
+                        "OR lower(replace(name, ' ', '')) LIKE '%' || $1 || '%' OR lower(email) LIKE $1 || '%' "
+                        "ORDER BY name_pinyin COLLATE \"C\", id";
+      g_autoptr(GArray) found = search_ids (query, 23);
+      g_autoptr(GArray) expected = sql_ids (sql, texts[i]);
+
+      g_assert_cmpuint (found->len, >, 46);
+      assert_same_ids (found, expected);
+
+      query->sort = MDK_MEMBER_SORT_JOINED;
+      query->descending = TRUE;
+      {
+        g_autoptr(GArray) by_date = search_ids (query, 31);
+        g_autofree char *by_date_sql = g_strconcat (g_strndup (sql, strstr (sql, "ORDER BY") - sql),
+                                                    "ORDER BY joined_at DESC, id DESC", NULL);
+        g_autoptr(GArray) expected_by_date = sql_ids (by_date_sql, texts[i]);
+
+        assert_same_ids (by_date, expected_by_date);
+      }
+    }
+}
+
 static void
 test_latin_names (void)
 {
@@ -235,7 +268,7 @@ test_filters_and_sorting (void)
   /* Everyone, by name, in pages of 97: the same order as SQL, nobody twice. */
   {
     g_autoptr(GArray) found = search_ids (query, 97);
-    g_autoptr(GArray) expected = sql_ids ("SELECT id FROM mdk.members ORDER BY name_pinyin, id", NULL);
+    g_autoptr(GArray) expected = sql_ids ("SELECT id FROM mdk.members ORDER BY name_pinyin COLLATE \"C\", id", NULL);
 
     assert_same_ids (found, expected);
     g_assert_cmpint (mdk_member_repo_count (db->conn, query, &error), ==, N_MEMBERS);
@@ -341,6 +374,7 @@ main (int   argc,
   g_test_add_func ("/member-search/chinese-names", test_chinese_names);
   g_test_add_func ("/member-search/pinyin", test_pinyin);
   g_test_add_func ("/member-search/latin-names", test_latin_names);
+  g_test_add_func ("/member-search/several-ways-paged", test_several_ways_paged);
   g_test_add_func ("/member-search/hostile-text", test_hostile_text);
   g_test_add_func ("/member-search/filters-and-sorting", test_filters_and_sorting);
   g_test_add_func ("/member-search/page-starts", test_page_starts);

@@ -111,14 +111,16 @@ ALTER TABLE mdk.members
   ALTER COLUMN name_grams SET NOT NULL;
 
 CREATE INDEX members_name_grams_idx ON mdk.members USING gin (name_grams);
-CREATE INDEX members_pinyin_prefix_idx ON mdk.members (name_pinyin text_pattern_ops);
-CREATE INDEX members_initials_prefix_idx ON mdk.members (name_initials text_pattern_ops);
+-- Search keys are ASCII: in the "C" collation their order is alphabetical
+-- and a LIKE prefix is a range of the index.
+CREATE INDEX members_initials_prefix_idx ON mdk.members ((name_initials COLLATE "C"));
 CREATE INDEX members_mobile_suffix_idx ON mdk.members (reverse(mobile) text_pattern_ops);
 CREATE INDEX members_email_prefix_idx ON mdk.members (lower(email) text_pattern_ops);
 CREATE INDEX members_id_number_idx ON mdk.members (id_number);
 CREATE INDEX members_birthday_month_idx ON mdk.members ((extract(month FROM birthday)));
 
--- Keyset paging in every sort order the member list offers.
-CREATE INDEX members_sort_name_idx ON mdk.members (name_pinyin, id);
+-- Keyset paging in every sort order the member list offers; the name
+-- order also serves pinyin prefix search.
+CREATE INDEX members_sort_name_idx ON mdk.members ((name_pinyin COLLATE "C"), id);
 CREATE INDEX members_sort_joined_idx ON mdk.members (joined_at, id);
-CREATE INDEX members_store_sort_idx ON mdk.members (home_store_id, name_pinyin, id);
+CREATE INDEX members_store_sort_idx ON mdk.members (home_store_id, (name_pinyin COLLATE "C"), id);

@@ -133,6 +133,115 @@ query_grams_literal (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* The ways a text can match, one condition each. The pinyin is two: the
+ * full pinyin is a range of the name order, the initials are not. */
+typedef enum
+{
+  BRANCH_MOBILE,
+  BRANCH_MOBILE_SUFFIX,
+  BRANCH_CARD,
+  BRANCH_ID_NUMBER,
+  BRANCH_EMAIL,
+  BRANCH_PINYIN,
+  BRANCH_INITIALS,
+  BRANCH_NAME,
+  N_BRANCHES
+} Branch;
+
+static gboolean
+branch_applies (Branch          branch,
+                MdkMemberMatch  match,
+                const char     *text)
+{
+  g_autofree char *letters = NULL;
+
+  switch (branch)
+    {
+    case BRANCH_MOBILE: return (match & MDK_MEMBER_MATCH_MOBILE) != 0;
+    case BRANCH_MOBILE_SUFFIX: return (match & MDK_MEMBER_MATCH_MOBILE_SUFFIX) != 0;
+    case BRANCH_CARD: return (match & MDK_MEMBER_MATCH_CARD) != 0;
+    case BRANCH_ID_NUMBER: return (match & MDK_MEMBER_MATCH_ID_NUMBER) != 0;
+    case BRANCH_EMAIL: return (match & MDK_MEMBER_MATCH_EMAIL) != 0;
+    case BRANCH_NAME: return (match & MDK_MEMBER_MATCH_NAME) != 0;
+    case BRANCH_PINYIN:
+    case BRANCH_INITIALS:
+      if (!(match & MDK_MEMBER_MATCH_PINYIN))
+        return FALSE;
+      letters = letters_only (text);
+      /* One letter: the initials start with it exactly when the pinyin does. */
+      return *letters != '\0' && (branch == BRANCH_PINYIN || strlen (letters) > 1);
+    case N_BRANCHES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+append_branch (Statement  *statement,
+               Branch      branch,
+               const char *text)
+{
+  g_autofree char *escaped = escape_like (text);
+  g_autofree char *letters = letters_only (text);
+
+  switch (branch)
+    {
+    case BRANCH_MOBILE:
+      append (statement, "m.mobile = ?", g_strdup (text));
+      break;
+
+    case BRANCH_MOBILE_SUFFIX:
+      {
+        g_autofree char *reversed = g_strreverse (g_strdup (text));
+
+        append (statement, "reverse(m.mobile) LIKE ?", g_strconcat (reversed, "%", NULL));
+      }
+      break;
+
+    case BRANCH_CARD:
+      /* ARRAY() runs once, so the alternatives can combine their indexes. */
+      append (statement, "m.id = ANY (ARRAY (SELECT c.member_id FROM mdk.cards c WHERE c.card_no = ?))", g_strdup (text));
+      break;
+
+    case BRANCH_ID_NUMBER:
+      append (statement, "m.id_number = ?", g_strdup (text));
+      break;
+
+    case BRANCH_EMAIL:
+      append (statement, "lower(m.email) LIKE ?", g_strconcat (escaped, "%", NULL));
+      break;
+
+    case BRANCH_PINYIN:
+      append (statement, "m.name_pinyin COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
+      break;
+
+    case BRANCH_INITIALS:
+      append (statement, "m.name_initials COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
+      break;
+
+    case BRANCH_NAME:
+      append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ?)",
+              query_grams_literal (text), g_strconcat ("%", escaped, "%", NULL));
+      break;
+
+    case N_BRANCHES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static guint
+count_branches (MdkMemberMatch  match,
+                const char     *text)
+{
+  guint n = 0;
+
+  for (Branch branch = 0; branch < N_BRANCHES; branch++)
+    n += branch_applies (branch, match, text);
+
+  return n;
+}
+
 static void
 append_match (Statement      *statement,
               MdkMemberMatch  match,
@@ -141,63 +250,13 @@ append_match (Statement      *statement,
   const char *or = "";
 
   append (statement, " AND (");
-
-  if (match & MDK_MEMBER_MATCH_MOBILE)
-    {
-      append (statement, "m.mobile = ?", g_strdup (text));
-      or = " OR ";
-    }
-  if (match & MDK_MEMBER_MATCH_MOBILE_SUFFIX)
-    {
-      g_autofree char *reversed = g_strreverse (g_strdup (text));
-
-      append (statement, or);
-      append (statement, "reverse(m.mobile) LIKE ?", g_strconcat (reversed, "%", NULL));
-      or = " OR ";
-    }
-  if (match & MDK_MEMBER_MATCH_CARD)
-    {
-      append (statement, or);
-      /* ARRAY() runs once, so the alternatives can combine their indexes. */
-      append (statement, "m.id = ANY (ARRAY (SELECT c.member_id FROM mdk.cards c WHERE c.card_no = ?))", g_strdup (text));
-      or = " OR ";
-    }
-  if (match & MDK_MEMBER_MATCH_ID_NUMBER)
-    {
-      append (statement, or);
-      append (statement, "m.id_number = ?", g_strdup (text));
-      or = " OR ";
-    }
-  if (match & MDK_MEMBER_MATCH_EMAIL)
-    {
-      g_autofree char *escaped = escape_like (text);
-
-      append (statement, or);
-      append (statement, "lower(m.email) LIKE ?", g_strconcat (escaped, "%", NULL));
-      or = " OR ";
-    }
-  if (match & MDK_MEMBER_MATCH_PINYIN)
-    {
-      g_autofree char *letters = letters_only (text);
-
-      if (*letters != '\0')
-        {
-          append (statement, or);
-          append (statement, "m.name_pinyin LIKE ? OR m.name_initials LIKE ?",
-                  g_strconcat (letters, "%", NULL), g_strconcat (letters, "%", NULL));
-          or = " OR ";
-        }
-    }
-  if (match & MDK_MEMBER_MATCH_NAME)
-    {
-      g_autofree char *escaped = escape_like (text);
-
-      append (statement, or);
-      append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ?)",
-              query_grams_literal (text), g_strconcat ("%", escaped, "%", NULL));
-      or = " OR ";
-    }
-
+  for (Branch branch = 0; branch < N_BRANCHES; branch++)
+    if (branch_applies (branch, match, text))
+      {
+        append (statement, or);
+        append_branch (statement, branch, text);
+        or = " OR ";
+      }
   if (*or == '\0')
     append (statement, "false");
   append (statement, ")");
@@ -253,7 +312,8 @@ sort_expression (const MdkMemberQuery *query)
       return "m.id";
     case MDK_MEMBER_SORT_NAME:
     default:
-      return "m.name_pinyin";
+      /* Pinyin is ASCII: byte order is alphabetical, and a prefix is a range of it. */
+      return "(m.name_pinyin COLLATE \"C\")";
     }
 }
 
@@ -296,6 +356,39 @@ append_order (Statement            *statement,
   g_string_append_printf (statement->sql, " ORDER BY %s%s, m.id%s", sort_expression (query), direction, direction);
 }
 
+/* When a text can match in several ways, each way takes its own best
+ * path to its first rows in the list's order (the pinyin prefix is a range
+ * of the name order, a mobile number one row, …), and the page is the
+ * first rows of their union, rather than sorting everything any of them
+ * matches. */
+static void
+append_hits (Statement            *statement,
+             const MdkMemberQuery *query,
+             MdkMemberMatch        match,
+             const char           *text,
+             const MdkMemberKey   *after,
+             guint                 limit)
+{
+  const char *union_word = "";
+
+  append (statement, " WHERE m.id IN (SELECT id FROM (");
+  for (Branch branch = 0; branch < N_BRANCHES; branch++)
+    {
+      if (!branch_applies (branch, match, text))
+        continue;
+
+      append (statement, union_word);
+      append (statement, "(SELECT m.id FROM mdk.members m WHERE ");
+      append_branch (statement, branch, text);
+      append_filters (statement, query);
+      append_keyset (statement, query, after);
+      append_order (statement, query);
+      append (statement, " LIMIT ?)", g_strdup_printf ("%u", limit));
+      union_word = " UNION ";
+    }
+  append (statement, ") hits)");
+}
+
 static PGresult *
 run (PGconn     *conn,
      Statement  *statement,
@@ -328,9 +421,15 @@ mdk_member_repo_search (PGconn                *conn,
   g_autoptr(PGresult) result = NULL;
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *sort_select = NULL;
+  g_autofree char *text = NULL;
+  MdkMemberMatch match;
 
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (query != NULL, NULL);
+
+  match = mdk_member_query_classify (query->text, &text);
+  if (*text != '\0' && match == 0)
+    return g_steal_pointer (&members);
 
   statement_init (&statement);
   sort_select = g_strdup_printf ("%s::text", sort_expression (query));
@@ -338,9 +437,17 @@ mdk_member_repo_search (PGconn                *conn,
   append (&statement, sort_select);
   append (&statement, from_sql);
   append (&statement, main_card_sql);
-  if (!append_where (&statement, query))
-    return g_steal_pointer (&members);
-  append_keyset (&statement, query, after);
+
+  if (count_branches (match, text) > 1)
+    append_hits (&statement, query, match, text, after, limit);
+  else
+    {
+      append (&statement, " WHERE true");
+      if (match != 0)
+        append_match (&statement, match, text);
+      append_filters (&statement, query);
+      append_keyset (&statement, query, after);
+    }
   append_order (&statement, query);
   append (&statement, " LIMIT ?", g_strdup_printf ("%u", limit));
 
