@@ -21,15 +21,15 @@ typedef struct
 static const Section sections[] = {
   { "members", "system-users-symbolic", N_("Members"), NULL },
   { "cards", "auth-smartcard-symbolic", N_("Cards & Card Types"),
-    N_("The card type designer and the card lifecycle: issue, report loss, freeze, unfreeze, cancel and replace, with fees. This section is not built yet.") },
+    N_("The card type designer and the card lifecycle: issue, report loss, freeze, unfreeze, cancel and replace, with fees.") },
   { "finance", "accessories-calculator-symbolic", N_("Finance"),
-    N_("Stored value: recharge through every channel, consumption with automatic discount and points, refunds, reversals and settlement between stores. This section is not built yet.") },
+    N_("Stored value: recharge through every channel, consumption with automatic discount and points, refunds, reversals and settlement between stores.") },
   { "points", "starred-symbolic", N_("Points"),
-    N_("Points rules by store, terminal and purchase; accumulation, exchange, deduction and expiry. This section is not built yet.") },
+    N_("Points rules by store, terminal and purchase; accumulation, exchange, deduction and expiry.") },
   { "visits", "alarm-symbolic", N_("Visits & Reminders"),
-    N_("Return visits, and birthday, anniversary and consumption reminders. This section is not built yet.") },
+    N_("Return visits, and birthday, anniversary and consumption reminders.") },
   { "reports", "x-office-spreadsheet-symbolic", N_("Reports"),
-    N_("Figures for head office, regions and stores, exported to Excel. This section is not built yet.") },
+    N_("Figures for head office, regions and stores, exported to Excel.") },
   { "organization", "network-workgroup-symbolic", N_("Organization"), NULL },
 };
 
@@ -102,10 +102,13 @@ static GtkWidget *
 create_placeholder_page (const Section *section)
 {
   GtkWidget *page = adw_status_page_new ();
+  g_autofree char *description = NULL;
 
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), section->icon_name);
   adw_status_page_set_title (ADW_STATUS_PAGE (page), _(section->title));
-  adw_status_page_set_description (ADW_STATUS_PAGE (page), _(section->plan));
+  /* Translators: the first %s says what a section will do */
+  description = g_strdup_printf (_("%s This section is not built yet."), _(section->plan));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
 
   return page;
 }
