@@ -216,7 +216,10 @@ append_branch (Statement  *statement,
       break;
 
     case BRANCH_INITIALS:
-      append (statement, "m.name_initials COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
+      /* The first initial is the first letter of the pinyin: saying so
+       * confines the search to that letter's part of the name order. */
+      append (statement, "m.name_initials COLLATE \"C\" LIKE ? AND m.name_pinyin COLLATE \"C\" LIKE ?",
+              g_strconcat (letters, "%", NULL), g_strdup_printf ("%c%%", letters[0]));
       break;
 
     case BRANCH_NAME:
@@ -228,6 +231,35 @@ append_branch (Statement  *statement,
     default:
       g_assert_not_reached ();
     }
+}
+
+#define SMALL_BRANCH_ROWS 1000
+
+/* Whether a way of matching finds few rows. Few are best fetched through
+ * their own index and sorted; many are best found by walking the list's
+ * order until a page is full. Planner estimates get this wrong for rare
+ * characters and for initials, whose rows cluster in the name order, so
+ * it is asked of the data, cheaply: count up to a bound. */
+static gboolean
+branch_is_small (PGconn     *conn,
+                 Branch      branch,
+                 const char *text)
+{
+  g_auto(Statement) probe = { NULL, NULL };
+  g_autoptr(PGresult) result = NULL;
+
+  if (branch == BRANCH_PINYIN)
+    return FALSE;
+  if (branch != BRANCH_NAME && branch != BRANCH_INITIALS)
+    return TRUE;
+
+  statement_init (&probe);
+  append (&probe, "SELECT count(*) FROM (SELECT 1 FROM mdk.members m WHERE ");
+  append_branch (&probe, branch, text);
+  append (&probe, " LIMIT ?) probe", g_strdup_printf ("%d", SMALL_BRANCH_ROWS));
+
+  result = mdk_pg_exec (conn, probe.sql->str, probe.params->len, (const char * const *) probe.params->pdata, NULL);
+  return result != NULL && mdk_pg_get_int64 (result, 0, 0) < SMALL_BRANCH_ROWS;
 }
 
 static guint
@@ -356,13 +388,13 @@ append_order (Statement            *statement,
   g_string_append_printf (statement->sql, " ORDER BY %s%s, m.id%s", sort_expression (query), direction, direction);
 }
 
-/* When a text can match in several ways, each way takes its own best
- * path to its first rows in the list's order (the pinyin prefix is a range
- * of the name order, a mobile number one row, …), and the page is the
- * first rows of their union, rather than sorting everything any of them
- * matches. */
+/* Each way a text can match takes its own best path to its first rows in
+ * the list's order (the pinyin prefix is a range of the name order, a
+ * mobile number one row, …), and the page is the first rows of their
+ * union, rather than sorting everything any of them matches. */
 static void
-append_hits (Statement            *statement,
+append_hits (PGconn               *conn,
+             Statement            *statement,
              const MdkMemberQuery *query,
              MdkMemberMatch        match,
              const char           *text,
@@ -378,13 +410,34 @@ append_hits (Statement            *statement,
         continue;
 
       append (statement, union_word);
-      append (statement, "(SELECT m.id FROM mdk.members m WHERE ");
-      append_branch (statement, branch, text);
-      append_filters (statement, query);
-      append_keyset (statement, query, after);
-      append_order (statement, query);
-      append (statement, " LIMIT ?)", g_strdup_printf ("%u", limit));
       union_word = " UNION ";
+
+      if (!branch_is_small (conn, branch, text))
+        {
+          append (statement, "(SELECT m.id FROM mdk.members m WHERE ");
+          append_branch (statement, branch, text);
+          append_filters (statement, query);
+          append_keyset (statement, query, after);
+          append_order (statement, query);
+          append (statement, " LIMIT ?)", g_strdup_printf ("%u", limit));
+          continue;
+        }
+
+      /* Few rows, but they may lie anywhere in the list's order: walking
+       * that order to find them could read the whole table. OFFSET 0 keeps
+       * the planner on their own index; they are sorted after. */
+      {
+        g_autofree char *head = g_strdup_printf ("(SELECT id FROM (SELECT m.id, %s AS key FROM mdk.members m WHERE ",
+                                                 sort_expression (query));
+        g_autofree char *tail = g_strdup_printf (" OFFSET 0) fenced ORDER BY key%s, id%s LIMIT ?)",
+                                                 query->descending ? " DESC" : "", query->descending ? " DESC" : "");
+
+        append (statement, head);
+        append_branch (statement, branch, text);
+        append_filters (statement, query);
+        append_keyset (statement, query, after);
+        append (statement, tail, g_strdup_printf ("%u", limit));
+      }
     }
   append (statement, ") hits)");
 }
@@ -438,13 +491,11 @@ mdk_member_repo_search (PGconn                *conn,
   append (&statement, from_sql);
   append (&statement, main_card_sql);
 
-  if (count_branches (match, text) > 1)
-    append_hits (&statement, query, match, text, after, limit);
+  if (count_branches (match, text) > 0)
+    append_hits (conn, &statement, query, match, text, after, limit);
   else
     {
       append (&statement, " WHERE true");
-      if (match != 0)
-        append_match (&statement, match, text);
       append_filters (&statement, query);
       append_keyset (&statement, query, after);
     }
