@@ -284,7 +284,7 @@ mdk_window_set_property (GObject      *object,
 }
 
 static void
-on_org_loading_changed (MdkWindow *self)
+on_page_loading_changed (MdkWindow *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
@@ -364,7 +364,7 @@ mdk_window_init (MdkWindow *self)
 
   adw_leaflet_page_set_navigatable (adw_leaflet_get_page (self->leaflet, self->leaflet_separator), FALSE);
   build_sections (self);
-  g_signal_connect_swapped (self->org_page, "notify::loading", G_CALLBACK (on_org_loading_changed), self);
+  g_signal_connect_swapped (self->org_page, "notify::loading", G_CALLBACK (on_page_loading_changed), self);
 
   last_section = g_settings_get_string (self->settings, "last-section");
   mdk_window_set_section (self, find_section (last_section) ? last_section : "organization");
@@ -487,6 +487,8 @@ mdk_window_set_context (MdkWindow  *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", TRUE);
   mdk_org_page_set_database (self->org_page, mdk_context_get_database (context));
   mdk_members_page_set_database (self->members_page, mdk_context_get_database (context));
+  g_signal_connect_object (mdk_members_page_get_list (self->members_page), "notify::loading",
+                           G_CALLBACK (on_page_loading_changed), self, G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
