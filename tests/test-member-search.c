@@ -354,6 +354,48 @@ test_member_fields (void)
   g_assert_cmpuint (strlen (mdk_member_get_joined_on (member)), ==, 10);
 }
 
+static void
+test_detail (void)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 member_id = mdk_test_query_int (db->conn, "SELECT member_id FROM mdk.cards WHERE primary_card_id IS NOT NULL "
+                                         "ORDER BY id LIMIT 1");
+  g_autoptr(MdkMemberDetail) detail = mdk_member_repo_load_detail (db->conn, member_id, &error);
+  g_autoptr(MdkMemberDetail) missing = NULL;
+  GListModel *cards;
+  gboolean has_affiliate = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_ascii_strtoll (mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_ID), NULL, 10), ==, member_id);
+  g_assert_nonnull (mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_NAME));
+  g_assert_nonnull (mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_ENTRY_CHANNEL));
+
+  /* Every card of the member, its own before affiliates. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM mdk.cards WHERE member_id = %" G_GINT64_FORMAT, member_id);
+
+    cards = mdk_member_detail_get_cards (detail);
+    g_assert_cmpuint (g_list_model_get_n_items (cards), ==, mdk_test_query_int (db->conn, sql));
+  }
+  for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
+    {
+      g_autoptr(MdkCard) card = g_list_model_get_item (cards, i);
+      const char *primary = mdk_card_get_field (card, MDK_CARD_FIELD_PRIMARY_CARD_NO);
+
+      g_assert_cmpuint (strlen (mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO)), ==, 16);
+      if (primary != NULL)
+        has_affiliate = TRUE;
+      else
+        g_assert_false (has_affiliate);
+    }
+  g_assert_true (has_affiliate);
+
+  missing = mdk_member_repo_load_detail (db->conn, 987654321, &error);
+  g_assert_null (missing);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpint (PQtransactionStatus (db->conn), ==, PQTRANS_IDLE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/member-search/filters-and-sorting", test_filters_and_sorting);
   g_test_add_func ("/member-search/page-starts", test_page_starts);
   g_test_add_func ("/member-search/member-fields", test_member_fields);
+  g_test_add_func ("/member-search/detail", test_detail);
 
   return mdk_test_run ();
 }

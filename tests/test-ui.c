@@ -138,6 +138,24 @@ test_sections (void)
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >=, 1);
     mdk_test_save_screenshot (GTK_WIDGET (window), "members-search-name");
 
+    /* Activating a row opens the member's profile. */
+    {
+      MdkMemberWindow *profile = mdk_members_page_open_member (members, 0);
+      MdkMemberDetail *detail;
+
+      g_assert_nonnull (profile);
+      /* Tall enough for the picture to show every group. */
+      gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1500);
+      for (guint i = 0; i < 400 && mdk_member_window_get_busy (profile); i++)
+        mdk_test_wait_ms (25);
+      mdk_test_wait_ms (400);
+      detail = mdk_member_window_get_detail (profile);
+      g_assert_nonnull (detail);
+      g_assert_cmpstr (mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_NAME), ==, name);
+      mdk_test_save_screenshot (GTK_WIDGET (profile), "member-profile");
+      gtk_window_destroy (GTK_WINDOW (profile));
+    }
+
     mdk_members_page_search (members, "没有这个人");
     wait_until_idle (window);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);

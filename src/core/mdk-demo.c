@@ -780,6 +780,10 @@ card_row (GString      *out,
       g_autoptr(GDateTime) expiry = g_date_time_add_months (issued_time, t->validity_months);
 
       expires = g_date_time_format (expiry, "%Y-%m-%d");
+
+      /* A card past its validity on the demo's last day has expired. */
+      if (g_date_time_to_unix (expiry) < anchor_seconds () && g_str_equal (state, "active"))
+        state = "expired";
     }
 
   copy_field (out, id, FALSE);

@@ -9,7 +9,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
+#include "mdk-card.h"
+#include "mdk-member-detail.h"
 #include "mdk-member-private.h"
 #include "mdk-member-repo.h"
 #include "mdk-pinyin.h"
@@ -607,4 +610,139 @@ mdk_member_key_clear (MdkMemberKey *key)
 {
   g_clear_pointer (&key->sort_key, g_free);
   key->id = 0;
+}
+
+static const char *select_detail_sql =
+  "SELECT m.id::text, m.name, m.gender, m.mobile, m.email, m.id_number, m.birthday::text, m.anniversary::text, "
+  "to_char(m.joined_at, 'YYYY-MM-DD'), m.status::text, s.name, r.name, m.entry_channel::text, o.name, "
+  "to_char(m.updated_at, 'YYYY-MM-DD HH24:MI') "
+  "FROM mdk.members m "
+  "JOIN mdk.stores s ON s.id = m.home_store_id "
+  "JOIN mdk.regions r ON r.id = s.region_id "
+  "LEFT JOIN mdk.operators o ON o.id = m.entry_operator_id "
+  "WHERE m.id = $1";
+
+/* The member's own cards first, then affiliates, oldest first. */
+static const char *select_cards_sql =
+  "SELECT c.card_no, t.name, t.kind::text, c.state::text, to_char(c.issued_at, 'YYYY-MM-DD'), "
+  "c.expires_on::text, p.card_no, s.name "
+  "FROM mdk.cards c "
+  "JOIN mdk.card_types t ON t.id = c.card_type_id "
+  "JOIN mdk.stores s ON s.id = c.issued_store_id "
+  "LEFT JOIN mdk.cards p ON p.id = c.primary_card_id "
+  "WHERE c.member_id = $1 "
+  "ORDER BY c.primary_card_id IS NOT NULL, c.issued_at, c.id";
+
+static gpointer
+row_fields (const PGresult *result,
+            int             row,
+            guint           n_fields,
+            gpointer      (*create) (const char * const *fields))
+{
+  g_autofree const char **fields = g_new0 (const char *, n_fields);
+
+  for (guint i = 0; i < n_fields; i++)
+    fields[i] = PQgetisnull (result, row, i) ? NULL : PQgetvalue (result, row, i);
+
+  return create (fields);
+}
+
+/**
+ * mdk_member_repo_load_detail:
+ * @conn: a connection
+ * @member_id: the member number
+ * @error: return location for a #GError
+ *
+ * Reads one member with every card, in one snapshot. Blocks.
+ *
+ * Returns: (transfer full): the member, or %NULL with @error set
+ *   (%G_IO_ERROR_NOT_FOUND when there is no such member)
+ */
+MdkMemberDetail *
+mdk_member_repo_load_detail (PGconn  *conn,
+                             gint64   member_id,
+                             GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, member_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) member = NULL;
+  g_autoptr(PGresult) cards = NULL;
+  g_autoptr(MdkMemberDetail) detail = NULL;
+  g_autoptr(GListStore) card_list = g_list_store_new (MDK_TYPE_CARD);
+
+  g_return_val_if_fail (conn != NULL, NULL);
+
+  if (!mdk_pg_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error))
+    return NULL;
+
+  member = mdk_pg_exec (conn, select_detail_sql, 1, params, error);
+  cards = member ? mdk_pg_exec (conn, select_cards_sql, 1, params, error) : NULL;
+  mdk_pg_exec_command (conn, cards ? "COMMIT" : "ROLLBACK", 0, NULL, NULL);
+  if (cards == NULL)
+    return NULL;
+
+  if (PQntuples (member) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("This member no longer exists. Search again."));
+      return NULL;
+    }
+
+  detail = row_fields (member, 0, MDK_MEMBER_DETAIL_N_FIELDS, (gpointer) mdk_member_detail_new);
+  for (int row = 0; row < PQntuples (cards); row++)
+    {
+      g_autoptr(MdkCard) card = row_fields (cards, row, MDK_CARD_N_FIELDS, (gpointer) mdk_card_new);
+
+      g_list_store_append (card_list, card);
+    }
+  mdk_member_detail_set_cards (detail, G_LIST_MODEL (card_list));
+
+  return g_steal_pointer (&detail);
+}
+
+static gpointer
+load_detail_work (PGconn        *conn,
+                  gpointer       work_data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  return mdk_member_repo_load_detail (conn, *(gint64 *) work_data, error);
+}
+
+/**
+ * mdk_member_repo_load_detail_async:
+ * @database: a #MdkDatabase
+ * @member_id: the member number
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Does mdk_member_repo_load_detail() off the calling thread.
+ */
+void
+mdk_member_repo_load_detail_async (MdkDatabase         *database,
+                                   gint64               member_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_detail_work,
+                          g_memdup2 (&member_id, sizeof member_id), g_free, g_object_unref,
+                          cancellable, callback, user_data);
+}
+
+/**
+ * mdk_member_repo_load_detail_finish:
+ * @database: a #MdkDatabase
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the member, or %NULL
+ */
+MdkMemberDetail *
+mdk_member_repo_load_detail_finish (MdkDatabase   *database,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return mdk_database_run_finish (database, result, error);
 }

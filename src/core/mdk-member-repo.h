@@ -6,6 +6,7 @@
 
 #include "mdk-database.h"
 #include "mdk-member.h"
+#include "mdk-member-detail.h"
 #include "mdk-member-query.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,17 @@ GArray    *mdk_member_repo_page_starts    (PGconn                *conn,
                                            guint                  page_size,
                                            GError               **error);
 void       mdk_member_key_clear           (MdkMemberKey          *key);
+
+MdkMemberDetail *mdk_member_repo_load_detail        (PGconn               *conn,
+                                                     gint64                member_id,
+                                                     GError              **error);
+void             mdk_member_repo_load_detail_async  (MdkDatabase          *database,
+                                                     gint64                member_id,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+MdkMemberDetail *mdk_member_repo_load_detail_finish (MdkDatabase          *database,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
 
 G_END_DECLS

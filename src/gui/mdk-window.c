@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "common/mdk-status-page.h"
 #include "mdk-window.h"
 #include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
@@ -108,7 +109,7 @@ create_placeholder_page (const Section *section)
   adw_status_page_set_title (ADW_STATUS_PAGE (page), _(section->title));
   /* Translators: the first %s says what a section will do */
   description = g_strdup_printf (_("%s This section is not built yet."), _(section->plan));
-  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  mdk_status_page_set_text (ADW_STATUS_PAGE (page), description);
 
   return page;
 }
@@ -454,7 +455,7 @@ mdk_window_show_error (MdkWindow    *self,
   else
     adw_status_page_set_title (self->error_page, _("The Database Is Not Available"));
 
-  adw_status_page_set_description (self->error_page, error->message);
+  mdk_status_page_set_text (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }

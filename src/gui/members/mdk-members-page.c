@@ -7,6 +7,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "common/mdk-status-page.h"
+#include "mdk-member-window.h"
 #include "mdk-members-page.h"
 
 typedef struct
@@ -242,7 +244,7 @@ update_state (MdkMembersPage *self)
 
   if (error != NULL)
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      mdk_status_page_set_text (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
     }
   else if (n == 0 && !loading)
@@ -321,6 +323,13 @@ setup_choice_dropdown (GtkDropDown *dropdown,
 }
 
 static void
+on_member_activated (MdkMembersPage *self,
+                     guint           position)
+{
+  mdk_members_page_open_member (self, position);
+}
+
+static void
 mdk_members_page_dispose (GObject *object)
 {
   MdkMembersPage *self = MDK_MEMBERS_PAGE (object);
@@ -363,6 +372,7 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_member_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -475,4 +485,35 @@ mdk_members_page_get_busy (MdkMembersPage *self)
   g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), FALSE);
 
   return self->list != NULL && mdk_member_list_get_loading (self->list);
+}
+
+/**
+ * mdk_members_page_open_member:
+ * @self: a #MdkMembersPage
+ * @position: a row of the list
+ *
+ * Opens the profile of the member in that row, as activating it does.
+ *
+ * Returns: (transfer none) (nullable): the profile window, or %NULL when
+ *   the row is not loaded yet
+ */
+MdkMemberWindow *
+mdk_members_page_open_member (MdkMembersPage *self,
+                              guint           position)
+{
+  g_autoptr(MdkMember) member = NULL;
+  MdkMemberWindow *window;
+
+  g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), NULL);
+
+  if (self->list == NULL)
+    return NULL;
+  member = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+  if (member == NULL || !mdk_member_get_loaded (member))
+    return NULL;
+
+  window = mdk_member_window_new (self->database, mdk_member_get_id (member));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }

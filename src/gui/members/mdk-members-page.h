@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mdk-core.h"
+#include "mdk-member-window.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,7 @@ void           mdk_members_page_search       (MdkMembersPage *self,
                                               const char     *text);
 void           mdk_members_page_focus_search (MdkMembersPage *self);
 gboolean       mdk_members_page_get_busy     (MdkMembersPage *self);
+MdkMemberWindow *mdk_members_page_open_member (MdkMembersPage *self,
+                                               guint           position);
 
 G_END_DECLS

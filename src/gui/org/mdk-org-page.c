@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "common/mdk-status-page.h"
 #include "mdk-org-page.h"
 
 struct _MdkOrgPage
@@ -110,7 +111,7 @@ on_loaded (GObject      *source,
 
   if (regions == NULL)
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      mdk_status_page_set_text (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }

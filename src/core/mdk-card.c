@@ -1,0 +1,107 @@
+/* mdk-card.c: one membership card, as a member profile shows it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mdk-card.h"
+
+struct _MdkCard
+{
+  GObject     parent_instance;
+  char       *fields[MDK_CARD_N_FIELDS];
+
+};
+
+G_DEFINE_FINAL_TYPE (MdkCard, mdk_card, G_TYPE_OBJECT)
+
+static const char * const field_names[MDK_CARD_N_FIELDS] = {
+  "card-no",
+  "card-type",
+  "card-kind",
+  "state",
+  "issued-on",
+  "expires-on",
+  "primary-card-no",
+  "issued-store",
+};
+
+static GParamSpec *properties[MDK_CARD_N_FIELDS + 2];
+
+static void
+mdk_card_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  MdkCard *self = (MdkCard *) object;
+
+  if (prop_id >= 1 && prop_id <= MDK_CARD_N_FIELDS)
+    g_value_set_string (value, self->fields[prop_id - 1]);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+mdk_card_finalize (GObject *object)
+{
+  MdkCard *self = (MdkCard *) object;
+
+  for (guint i = 0; i < MDK_CARD_N_FIELDS; i++)
+    g_free (self->fields[i]);
+
+
+  G_OBJECT_CLASS (mdk_card_parent_class)->finalize (object);
+}
+
+static void
+mdk_card_class_init (MdkCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = mdk_card_get_property;
+  object_class->finalize = mdk_card_finalize;
+
+  for (guint i = 0; i < MDK_CARD_N_FIELDS; i++)
+    properties[i + 1] = g_param_spec_string (field_names[i], NULL, NULL, NULL,
+                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, MDK_CARD_N_FIELDS + 1, properties);
+}
+
+static void
+mdk_card_init (MdkCard *self)
+{
+}
+
+/**
+ * mdk_card_new:
+ * @fields: (array fixed-size=MDK_CARD_N_FIELDS): values in #MdkCardField order, %NULL for none
+ *
+ * Returns: (transfer full): a new #MdkCard
+ */
+MdkCard *
+mdk_card_new (const char * const *fields)
+{
+  MdkCard *self = g_object_new (MDK_TYPE_CARD, NULL);
+
+  for (guint i = 0; i < MDK_CARD_N_FIELDS; i++)
+    self->fields[i] = g_strdup (fields[i]);
+  return self;
+}
+
+/**
+ * mdk_card_get_field:
+ * @self: a #MdkCard
+ * @field: which
+ *
+ * Returns: (nullable): the value, %NULL when there is none
+ */
+const char *
+mdk_card_get_field (MdkCard      *self,
+                    MdkCardField  field)
+{
+  g_return_val_if_fail (MDK_IS_CARD (self), NULL);
+  g_return_val_if_fail (field < MDK_CARD_N_FIELDS, NULL);
+
+  return self->fields[field];
+}

@@ -1,0 +1,32 @@
+/* mdk-card.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define MDK_TYPE_CARD (mdk_card_get_type ())
+
+G_DECLARE_FINAL_TYPE (MdkCard, mdk_card, MDK, CARD, GObject)
+
+typedef enum
+{
+  MDK_CARD_FIELD_CARD_NO,
+  MDK_CARD_FIELD_CARD_TYPE,
+  MDK_CARD_FIELD_CARD_KIND,
+  MDK_CARD_FIELD_STATE,
+  MDK_CARD_FIELD_ISSUED_ON,
+  MDK_CARD_FIELD_EXPIRES_ON,
+  MDK_CARD_FIELD_PRIMARY_CARD_NO,
+  MDK_CARD_FIELD_ISSUED_STORE,
+  MDK_CARD_N_FIELDS
+} MdkCardField;
+
+MdkCard *mdk_card_new (const char * const *fields);
+const char *mdk_card_get_field (MdkCard *self,
+                               MdkCardField field);
+
+G_END_DECLS

@@ -1,0 +1,322 @@
+/* mdk-member-window.c: one member's profile
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "common/mdk-status-page.h"
+#include "mdk-member-window.h"
+
+struct _MdkMemberWindow
+{
+  AdwWindow        parent_instance;
+
+  AdwWindowTitle  *window_title;
+  GtkStack        *stack;
+  AdwStatusPage   *error_page;
+  GtkBox          *groups_box;
+
+  MdkMemberDetail *detail;
+  GCancellable    *cancellable;
+  gboolean         busy;
+};
+
+G_DEFINE_FINAL_TYPE (MdkMemberWindow, mdk_member_window, ADW_TYPE_WINDOW)
+
+static const char *
+gender_label (const char *gender)
+{
+  if (g_strcmp0 (gender, "F") == 0)
+    return _("Female");
+  if (g_strcmp0 (gender, "M") == 0)
+    return _("Male");
+  return _("Not given");
+}
+
+static const char *
+status_label (const char *status)
+{
+  if (g_strcmp0 (status, "active") == 0)
+    return _("Active");
+  if (g_strcmp0 (status, "inactive") == 0)
+    return _("Inactive");
+  if (g_strcmp0 (status, "blacklisted") == 0)
+    return _("Blacklisted");
+  return status;
+}
+
+static const char *
+channel_label (const char *channel)
+{
+  if (g_strcmp0 (channel, "store_counter") == 0)
+    return _("Store counter");
+  if (g_strcmp0 (channel, "call_center") == 0)
+    return _("Call center");
+  if (g_strcmp0 (channel, "website") == 0)
+    return _("Website");
+  if (g_strcmp0 (channel, "batch_import") == 0)
+    return _("Batch import");
+  return channel;
+}
+
+static const char *
+card_state_label (const char *state)
+{
+  static const struct { const char *state; const char *label; } states[] = {
+    { "active", N_("Active") }, { "lost", N_("Reported lost") }, { "frozen", N_("Frozen") },
+    { "cancelled", N_("Cancelled") }, { "replaced", N_("Replaced") }, { "expired", N_("Expired") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_strcmp0 (state, states[i].state) == 0)
+      return _(states[i].label);
+  return state;
+}
+
+/* Resident ID numbers are shown as people in China expect to see them on
+ * screen: the region and the last four, the rest hidden. */
+static char *
+mask_id_number (const char *id_number)
+{
+  gsize length;
+
+  if (id_number == NULL || (length = strlen (id_number)) < 10)
+    return g_strdup (id_number);
+
+  return g_strdup_printf ("%.6s%.*s%s", id_number, (int) (length - 10), "************************",
+                          id_number + length - 4);
+}
+
+static GtkWidget *
+add_group (MdkMemberWindow *self,
+           const char      *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), escaped);
+  gtk_box_append (self->groups_box, group);
+  return group;
+}
+
+static void
+add_row (GtkWidget  *group,
+         const char *title,
+         const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value && *value ? value : "—");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+/* A part of the profile whose section has not landed yet says so. */
+static void
+add_pending_group (MdkMemberWindow *self,
+                   const char      *title,
+                   const char      *explanation)
+{
+  GtkWidget *group = add_group (self, title);
+  /* The description is markup. */
+  g_autofree char *escaped = g_markup_escape_text (explanation, -1);
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), escaped);
+}
+
+static void
+add_card_row (GtkWidget *group,
+              MdkCard   *card)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *state = gtk_label_new (card_state_label (mdk_card_get_field (card, MDK_CARD_FIELD_STATE)));
+  const char *primary = mdk_card_get_field (card, MDK_CARD_FIELD_PRIMARY_CARD_NO);
+  const char *expires = mdk_card_get_field (card, MDK_CARD_FIELD_EXPIRES_ON);
+  g_autofree char *validity = expires ? g_strdup_printf (_("valid until %s"), expires) : g_strdup (_("no expiry"));
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: card type, issue date and store, validity; e.g. "Gold card · issued 2021-05-01 at Shanghai Centre · valid until 2023-05-01" */
+  subtitle = g_strdup_printf (_("%s · issued %s at %s · %s"), mdk_card_get_field (card, MDK_CARD_FIELD_CARD_TYPE),
+                              mdk_card_get_field (card, MDK_CARD_FIELD_ISSUED_ON),
+                              mdk_card_get_field (card, MDK_CARD_FIELD_ISSUED_STORE), validity);
+  if (primary != NULL)
+    {
+      g_autofree char *with_primary = g_strdup_printf (_("%s · affiliate of %s"), subtitle, primary);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_primary);
+    }
+
+  /* Store names are data, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  gtk_widget_add_css_class (state, g_strcmp0 (mdk_card_get_field (card, MDK_CARD_FIELD_STATE), "active") == 0
+                                   ? "success" : "warning");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+#define FIELD(detail, name) mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_##name)
+
+static void
+show_detail (MdkMemberWindow *self,
+             MdkMemberDetail *detail)
+{
+  GListModel *cards = mdk_member_detail_get_cards (detail);
+  g_autofree char *id_number = mask_id_number (FIELD (detail, ID_NUMBER));
+  g_autofree char *number = g_strdup_printf (_("Member %s"), FIELD (detail, ID));
+  GtkWidget *group;
+
+  adw_window_title_set_title (self->window_title, FIELD (detail, NAME));
+  adw_window_title_set_subtitle (self->window_title, number);
+
+  group = add_group (self, _("Personal Data"));
+  add_row (group, _("Name"), FIELD (detail, NAME));
+  add_row (group, _("Gender"), gender_label (FIELD (detail, GENDER)));
+  add_row (group, _("Mobile"), FIELD (detail, MOBILE));
+  add_row (group, _("E-mail"), FIELD (detail, EMAIL));
+  add_row (group, _("ID number"), id_number);
+  add_row (group, _("Birthday"), FIELD (detail, BIRTHDAY));
+  add_row (group, _("Anniversary"), FIELD (detail, ANNIVERSARY));
+
+  group = add_group (self, _("Membership"));
+  add_row (group, _("Status"), status_label (FIELD (detail, STATUS)));
+  add_row (group, _("Home store"), FIELD (detail, STORE_NAME));
+  add_row (group, _("Region"), FIELD (detail, REGION_NAME));
+  add_row (group, _("Joined"), FIELD (detail, JOINED_ON));
+  add_row (group, _("Entered through"), channel_label (FIELD (detail, ENTRY_CHANNEL)));
+  add_row (group, _("Entered by"), FIELD (detail, ENTRY_OPERATOR));
+  add_row (group, _("Last changed"), FIELD (detail, UPDATED_AT));
+
+  group = add_group (self, _("Cards"));
+  for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
+    {
+      g_autoptr(MdkCard) card = g_list_model_get_item (cards, i);
+
+      add_card_row (group, card);
+    }
+  if (g_list_model_get_n_items (cards) == 0)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("This member holds no card."));
+
+  add_pending_group (self, _("Balance and Points"),
+                     _("Stored value and points are not built yet; they come with the Finance and Points sections."));
+  add_pending_group (self, _("Consumption History"),
+                     _("Consumption is not built yet; it comes with the Finance section."));
+  add_pending_group (self, _("Return Visits"),
+                     _("Return visits are not built yet; they come with the Visits & Reminders section."));
+
+  gtk_stack_set_visible_child_name (self->stack, "profile");
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(MdkMemberWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdkMemberDetail) detail = mdk_member_repo_load_detail_finish (MDK_DATABASE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->busy = FALSE;
+  if (detail == NULL)
+    {
+      mdk_status_page_set_text (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+
+  g_set_object (&self->detail, detail);
+  show_detail (self, detail);
+}
+
+static void
+mdk_member_window_dispose (GObject *object)
+{
+  MdkMemberWindow *self = MDK_MEMBER_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->detail);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_MEMBER_WINDOW);
+
+  G_OBJECT_CLASS (mdk_member_window_parent_class)->dispose (object);
+}
+
+static void
+mdk_member_window_class_init (MdkMemberWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mdk_member_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mdk-member-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdkMemberWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MdkMemberWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, MdkMemberWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, MdkMemberWindow, groups_box);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+mdk_member_window_init (MdkMemberWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * mdk_member_window_new:
+ * @database: where the member is
+ * @member_id: the member number
+ *
+ * Returns: (transfer full): a window that loads and shows the member
+ */
+MdkMemberWindow *
+mdk_member_window_new (MdkDatabase *database,
+                       gint64       member_id)
+{
+  MdkMemberWindow *self = g_object_new (MDK_TYPE_MEMBER_WINDOW, NULL);
+
+  self->busy = TRUE;
+  mdk_member_repo_load_detail_async (database, member_id, self->cancellable, on_loaded, g_object_ref (self));
+  return self;
+}
+
+gboolean
+mdk_member_window_get_busy (MdkMemberWindow *self)
+{
+  g_return_val_if_fail (MDK_IS_MEMBER_WINDOW (self), FALSE);
+
+  return self->busy;
+}
+
+/**
+ * mdk_member_window_get_detail:
+ * @self: a #MdkMemberWindow
+ *
+ * Returns: (transfer none) (nullable): the member, once loaded
+ */
+MdkMemberDetail *
+mdk_member_window_get_detail (MdkMemberWindow *self)
+{
+  g_return_val_if_fail (MDK_IS_MEMBER_WINDOW (self), NULL);
+
+  return self->detail;
+}

@@ -1,0 +1,22 @@
+/* mdk-member-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mdk-core.h"
+
+G_BEGIN_DECLS
+
+#define MDK_TYPE_MEMBER_WINDOW (mdk_member_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (MdkMemberWindow, mdk_member_window, MDK, MEMBER_WINDOW, AdwWindow)
+
+MdkMemberWindow *mdk_member_window_new      (MdkDatabase     *database,
+                                             gint64           member_id);
+gboolean         mdk_member_window_get_busy (MdkMemberWindow *self);
+MdkMemberDetail *mdk_member_window_get_detail (MdkMemberWindow *self);
+
+G_END_DECLS
