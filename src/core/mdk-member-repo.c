@@ -450,6 +450,8 @@ run (PGconn     *conn,
      Statement  *statement,
      GError    **error)
 {
+  g_debug ("Member search: %s", statement->sql->str);
+
   return mdk_pg_exec (conn, statement->sql->str, statement->params->len,
                       (const char * const *) statement->params->pdata, error);
 }
