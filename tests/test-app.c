@@ -24,6 +24,8 @@ typedef struct
   gint64          members;
   guint           org_rows;
   guint           ready_at;
+  gboolean        reconnect;      /* Try Again once, as after a lost server */
+  gboolean        reconnected;
 } Run;
 
 
@@ -79,6 +81,13 @@ tick (gpointer user_data)
   if (run->org_rows == 0)
     return G_SOURCE_CONTINUE;
 
+  if (run->reconnect && !run->reconnected)
+    {
+      run->reconnected = TRUE;
+      g_action_group_activate_action (G_ACTION_GROUP (run->app), "reconnect", NULL);
+      return G_SOURCE_CONTINUE;
+    }
+
   /* Let the page transition finish before the picture. */
   if (run->ready_at == 0)
     run->ready_at = run->ticks;
@@ -99,9 +108,12 @@ on_activate (GApplication *app,
 }
 
 static Run
-run_application (gboolean expect_question)
+run_application (gboolean expect_question,
+                 gboolean reconnect)
 {
   Run run = { mdk_application_new (), expect_question };
+
+  run.reconnect = reconnect;
 
   g_application_set_flags (G_APPLICATION (run.app), G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (run.app, "activate", G_CALLBACK (on_activate), &run);
@@ -124,7 +136,7 @@ assert_server_stopped (void)
 static void
 test_first_run_and_again (void)
 {
-  Run first = run_application (TRUE);
+  Run first = run_application (TRUE, FALSE);
   Run second;
 
   g_assert_true (first.asked);
@@ -132,9 +144,11 @@ test_first_run_and_again (void)
   g_assert_cmpuint (first.org_rows, >, 7);
   assert_server_stopped ();
 
-  /* The second start asks nothing and finds the same data. */
-  second = run_application (FALSE);
+  /* The second start asks nothing and finds the same data, also after
+   * closing and opening the database again. */
+  second = run_application (FALSE, TRUE);
   g_assert_false (second.asked);
+  g_assert_true (second.reconnected);
   g_assert_cmpint (second.members, ==, 20000);
   assert_server_stopped ();
 }

@@ -465,3 +465,50 @@ mdk_context_close (MdkContext  *self,
 
   return TRUE;
 }
+
+static void
+close_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (mdk_context_close (source_object, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * mdk_context_close_async:
+ * @self: a #MdkContext
+ * @callback: called once closed
+ * @user_data: data for @callback
+ *
+ * Does mdk_context_close() in a worker thread: stopping the embedded
+ * server takes a moment.
+ */
+void
+mdk_context_close_async (MdkContext          *self,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MDK_IS_CONTEXT (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, mdk_context_close_async);
+  g_task_run_in_thread (task, close_in_thread);
+}
+
+gboolean
+mdk_context_close_finish (MdkContext    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

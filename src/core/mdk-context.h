@@ -46,5 +46,11 @@ gboolean           mdk_context_load_demo_finish    (MdkContext           *self,
                                                     GError              **error);
 gboolean           mdk_context_close               (MdkContext           *self,
                                                     GError              **error);
+void               mdk_context_close_async         (MdkContext           *self,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean           mdk_context_close_finish        (MdkContext           *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 G_END_DECLS

@@ -199,17 +199,34 @@ on_password_found (GObject      *source,
   open_context (self, context);
 }
 
+static void open_configured (MdkApplication *self);
+
+static void
+on_closed_for_reconnect (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(MdkApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mdk_context_close_finish (MDK_CONTEXT (source), result, &error))
+    g_warning ("The database did not stop cleanly: %s", error->message);
+
+  open_configured (self);
+}
+
 /**
  * mdk_application_reconnect:
  * @self: a #MdkApplication
  *
- * Closes the current database and opens the one the settings name: the
+ * Closes the current database (in the background: stopping the embedded
+ * server takes a moment) and opens the one the settings name: the
  * embedded server when no connection string is set.
  */
 void
 mdk_application_reconnect (MdkApplication *self)
 {
-  g_autofree char *conninfo = NULL;
+  g_autoptr(MdkContext) old = NULL;
 
   g_return_if_fail (MDK_IS_APPLICATION (self));
 
@@ -217,9 +234,21 @@ mdk_application_reconnect (MdkApplication *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  if (self->context != NULL)
-    mdk_context_close (self->context, NULL);
-  g_clear_object (&self->context);
+  old = g_steal_pointer (&self->context);
+  if (old != NULL)
+    {
+      mdk_window_show_loading (get_window (self), _("Closing the Database"));
+      mdk_context_close_async (old, on_closed_for_reconnect, g_object_ref (self));
+      return;
+    }
+
+  open_configured (self);
+}
+
+static void
+open_configured (MdkApplication *self)
+{
+  g_autofree char *conninfo = NULL;
 
   conninfo = g_settings_get_string (self->settings, "connection-string");
   if (*conninfo == '\0')
