@@ -236,7 +236,11 @@ append_branch (Statement  *statement,
     }
 }
 
-#define SMALL_BRANCH_ROWS 1000
+/* Beyond these many rows, walking the name order finds a page sooner than
+ * sorting them all. Initials are confined to their letter's part of that
+ * order, so walking pays off sooner for them. */
+#define SMALL_NAME_ROWS 1000
+#define SMALL_INITIALS_ROWS 300
 
 /* Whether a way of matching finds few rows. Few are best fetched through
  * their own index and sorted; many are best found by walking the list's
@@ -250,19 +254,22 @@ branch_is_small (PGconn     *conn,
 {
   g_auto(Statement) probe = { NULL, NULL };
   g_autoptr(PGresult) result = NULL;
+  int bound;
 
   if (branch == BRANCH_PINYIN)
     return FALSE;
   if (branch != BRANCH_NAME && branch != BRANCH_INITIALS)
     return TRUE;
 
+  bound = branch == BRANCH_NAME ? SMALL_NAME_ROWS : SMALL_INITIALS_ROWS;
+
   statement_init (&probe);
   append (&probe, "SELECT count(*) FROM (SELECT 1 FROM mdk.members m WHERE ");
   append_branch (&probe, branch, text);
-  append (&probe, " LIMIT ?) probe", g_strdup_printf ("%d", SMALL_BRANCH_ROWS));
+  append (&probe, " LIMIT ?) probe", g_strdup_printf ("%d", bound));
 
   result = mdk_pg_exec (conn, probe.sql->str, probe.params->len, (const char * const *) probe.params->pdata, NULL);
-  return result != NULL && mdk_pg_get_int64 (result, 0, 0) < SMALL_BRANCH_ROWS;
+  return result != NULL && mdk_pg_get_int64 (result, 0, 0) < bound;
 }
 
 static guint
