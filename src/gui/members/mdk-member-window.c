@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "common/mdk-labels.h"
 #include "common/mdk-status-page.h"
 #include "mdk-member-window.h"
 
@@ -34,18 +35,6 @@ gender_label (const char *gender)
   if (g_strcmp0 (gender, "M") == 0)
     return _("Male");
   return _("Not given");
-}
-
-static const char *
-status_label (const char *status)
-{
-  if (g_strcmp0 (status, "active") == 0)
-    return _("Active");
-  if (g_strcmp0 (status, "inactive") == 0)
-    return _("Inactive");
-  if (g_strcmp0 (status, "blacklisted") == 0)
-    return _("Blacklisted");
-  return status;
 }
 
 static const char *
@@ -192,7 +181,7 @@ show_detail (MdkMemberWindow *self,
   add_row (group, _("Anniversary"), FIELD (detail, ANNIVERSARY));
 
   group = add_group (self, _("Membership"));
-  add_row (group, _("Status"), status_label (FIELD (detail, STATUS)));
+  add_row (group, _("Status"), mdk_label_for_member_status (FIELD (detail, STATUS)));
   add_row (group, _("Home store"), FIELD (detail, STORE_NAME));
   add_row (group, _("Region"), FIELD (detail, REGION_NAME));
   add_row (group, _("Joined"), FIELD (detail, JOINED_ON));

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "common/mdk-status-page.h"
+#include "common/mdk-labels.h"
 #include "mdk-member-window.h"
 #include "mdk-members-page.h"
 
@@ -82,38 +83,14 @@ format_count (guint n)
   return g_string_free (out, FALSE);
 }
 
-static const char *
-status_label (const char *status)
-{
-  if (g_strcmp0 (status, "active") == 0)
-    return _("Active");
-  if (g_strcmp0 (status, "inactive") == 0)
-    return _("Inactive");
-  if (g_strcmp0 (status, "blacklisted") == 0)
-    return _("Blacklisted");
-  return status;
-}
-
 static gboolean
 transform_status (GBinding     *binding,
                   const GValue *from,
                   GValue       *to,
                   gpointer      user_data)
 {
-  g_value_set_string (to, status_label (g_value_get_string (from)));
+  g_value_set_string (to, mdk_label_for_member_status (g_value_get_string (from)));
   return TRUE;
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
 }
 
 /* Placeholders are filled in place, so the cell follows its property. */
@@ -152,7 +129,7 @@ add_columns (MdkMembersPage *self)
       g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (mdk_label_cell_setup), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) columns[i].property);
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
       column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));

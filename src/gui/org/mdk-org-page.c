@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "common/mdk-labels.h"
 #include "common/mdk-status-page.h"
 #include "mdk-org-page.h"
 
@@ -169,18 +170,6 @@ bind_name (GtkSignalListItemFactory *factory,
 }
 
 static void
-setup_text (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
 bind_text (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            const char               *property)
@@ -279,8 +268,8 @@ mdk_org_page_init (MdkOrgPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   attach_factory (self->name_column, G_CALLBACK (setup_name), G_CALLBACK (bind_name), "name");
-  attach_factory (self->code_column, G_CALLBACK (setup_text), G_CALLBACK (bind_text), "code");
-  attach_factory (self->detail_column, G_CALLBACK (setup_text), G_CALLBACK (bind_text), "detail");
+  attach_factory (self->code_column, G_CALLBACK (mdk_label_cell_setup), G_CALLBACK (bind_text), "code");
+  attach_factory (self->detail_column, G_CALLBACK (mdk_label_cell_setup), G_CALLBACK (bind_text), "detail");
 }
 
 /**

@@ -1,0 +1,47 @@
+/* mdk-labels.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mdk-labels.h"
+
+/**
+ * mdk_label_for_member_status:
+ * @status: (nullable): a value of `mdk.member_status`
+ *
+ * Returns: the status in the person's language
+ */
+const char *
+mdk_label_for_member_status (const char *status)
+{
+  if (g_strcmp0 (status, "active") == 0)
+    return _("Active");
+  if (g_strcmp0 (status, "inactive") == 0)
+    return _("Inactive");
+  if (g_strcmp0 (status, "blacklisted") == 0)
+    return _("Blacklisted");
+  return status;
+}
+
+/**
+ * mdk_label_cell_setup:
+ * @factory: a list item factory
+ * @item: the item to set up
+ * @user_data: unused
+ *
+ * A "setup" handler: a left-aligned label that ellipsizes.
+ */
+void
+mdk_label_cell_setup (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
