@@ -13,12 +13,16 @@
 static char *opt_dbname;
 static int opt_members = 1000;
 static gint64 opt_seed = 1;
+static char *opt_query;
+static char *opt_output;
 
 static const GOptionEntry entries[] = {
   { "dbname", 'd', 0, G_OPTION_ARG_STRING, &opt_dbname,
     N_("Database to use: a name or any libpq connection string (default: the PG* variables, or else your embedded server)"), N_("CONNINFO") },
   { "members", 0, 0, G_OPTION_ARG_INT, &opt_members, N_("demo: how many members to create (default 1000)"), "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("demo: the seed; the same seed gives the same data (default 1)"), "S" },
+  { "query", 0, 0, G_OPTION_ARG_STRING, &opt_query, N_("export: what to search for, as in the search field (default: every member)"), N_("TEXT") },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("export: the file to write, .xlsx or .csv"), N_("FILE") },
   { NULL }
 };
 
@@ -185,6 +189,52 @@ command_status (Session  *session,
   return TRUE;
 }
 
+static void
+print_export_progress (guint64  done,
+                       guint64  total,
+                       gpointer user_data)
+{
+  g_printerr ("\r%s %3d%%", _("Exporting…"), total ? (int) (done * 100 / total) : 100);
+}
+
+static gboolean
+command_export (Session  *session,
+                GError  **error)
+{
+  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (opt_query);
+  gboolean known = FALSE;
+  MdkExportFormat format;
+  guint64 n_rows = 0;
+
+  if (opt_output == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("Say where to write with --output FILE.xlsx or --output FILE.csv"));
+      return FALSE;
+    }
+  format = mdk_export_format_for_path (opt_output, &known);
+  if (!known)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("The output file must end in .xlsx or .csv"));
+      return FALSE;
+    }
+
+  if (!mdk_member_export (session->conn, query, opt_output, format, 0,
+                          isatty (STDERR_FILENO) ? print_export_progress : NULL, NULL, NULL, &n_rows, error))
+    return FALSE;
+
+  if (isatty (STDERR_FILENO))
+    g_printerr ("\n");
+  {
+    g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n_rows);
+
+    g_print (ngettext ("Exported %s member to %s.\n", "Exported %s members to %s.\n", (gulong) n_rows),
+             count, opt_output);
+  }
+  return TRUE;
+}
+
 static const struct {
   const char *name;
   gboolean (*run) (Session *, GError **);
@@ -193,6 +243,7 @@ static const struct {
   { "init", command_init, N_("Create or update Memberdesk’s schema") },
   { "demo", command_demo, N_("Load a demo chain into an empty database") },
   { "status", command_status, N_("Show the server, the schema version and how much data there is") },
+  { "export", command_export, N_("“export members --output FILE [--query TEXT]”: members to Excel or CSV") },
 };
 
 static char *
@@ -230,8 +281,11 @@ main (int   argc,
       return 2;
     }
 
-  for (guint i = 0; argc == 2 && i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[1], commands[i].name))
+  /* "export" takes what to export, so far only "members". */
+  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name) &&
+        argc == (g_str_equal (argv[1], "export") ? 3 : 2) &&
+        (argc == 2 || g_str_equal (argv[2], "members")))
       {
         ok = session_open (&session, &error) && commands[i].run (&session, &error);
         session_close (&session);

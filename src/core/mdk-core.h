@@ -14,6 +14,7 @@
 #include "mdk-card.h"
 #include "mdk-member.h"
 #include "mdk-member-detail.h"
+#include "mdk-member-export.h"
 #include "mdk-member-list.h"
 #include "mdk-member-query.h"
 #include "mdk-member-repo.h"

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "mdk-member-private.h"
 
 struct _MdkMember
@@ -259,4 +261,38 @@ const char *
 mdk_member_get_sort_key (MdkMember *self)
 {
   return mdk_member_get_field (self, MDK_MEMBER_FIELD_SORT_KEY);
+}
+
+/**
+ * mdk_member_status_label:
+ * @status: (nullable): a value of `mdk.member_status`
+ *
+ * Returns: the status in the person's language
+ */
+const char *
+mdk_member_status_label (const char *status)
+{
+  if (g_strcmp0 (status, "active") == 0)
+    return _("Active");
+  if (g_strcmp0 (status, "inactive") == 0)
+    return _("Inactive");
+  if (g_strcmp0 (status, "blacklisted") == 0)
+    return _("Blacklisted");
+  return status;
+}
+
+/**
+ * mdk_member_gender_label:
+ * @gender: (nullable): F, M or U
+ *
+ * Returns: the gender in the person's language
+ */
+const char *
+mdk_member_gender_label (const char *gender)
+{
+  if (g_strcmp0 (gender, "F") == 0)
+    return _("Female");
+  if (g_strcmp0 (gender, "M") == 0)
+    return _("Male");
+  return _("Not given");
 }

@@ -29,4 +29,7 @@ const char *mdk_member_get_card_no     (MdkMember *self);
 const char *mdk_member_get_card_type   (MdkMember *self);
 const char *mdk_member_get_sort_key    (MdkMember *self);
 
+const char *mdk_member_status_label    (const char *status);
+const char *mdk_member_gender_label    (const char *gender);
+
 G_END_DECLS

@@ -4,27 +4,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "mdk-labels.h"
-
-/**
- * mdk_label_for_member_status:
- * @status: (nullable): a value of `mdk.member_status`
- *
- * Returns: the status in the person's language
- */
-const char *
-mdk_label_for_member_status (const char *status)
-{
-  if (g_strcmp0 (status, "active") == 0)
-    return _("Active");
-  if (g_strcmp0 (status, "inactive") == 0)
-    return _("Inactive");
-  if (g_strcmp0 (status, "blacklisted") == 0)
-    return _("Blacklisted");
-  return status;
-}
 
 /**
  * mdk_label_cell_setup:

@@ -1,4 +1,4 @@
-/* mdk-labels.h: database codes as people read them, and plain text cells
+/* mdk-labels.h: plain text cells for lists
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +8,6 @@
 
 G_BEGIN_DECLS
 
-const char *mdk_label_for_member_status (const char               *status);
 void        mdk_label_cell_setup        (GtkSignalListItemFactory *factory,
                                          GtkListItem              *item,
                                          gpointer                  user_data);

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "common/mdk-labels.h"
 #include "common/mdk-status-page.h"
 #include "mdk-member-window.h"
 
@@ -26,16 +25,6 @@ struct _MdkMemberWindow
 };
 
 G_DEFINE_FINAL_TYPE (MdkMemberWindow, mdk_member_window, ADW_TYPE_WINDOW)
-
-static const char *
-gender_label (const char *gender)
-{
-  if (g_strcmp0 (gender, "F") == 0)
-    return _("Female");
-  if (g_strcmp0 (gender, "M") == 0)
-    return _("Male");
-  return _("Not given");
-}
 
 static const char *
 channel_label (const char *channel)
@@ -173,7 +162,7 @@ show_detail (MdkMemberWindow *self,
 
   group = add_group (self, _("Personal Data"));
   add_row (group, _("Name"), FIELD (detail, NAME));
-  add_row (group, _("Gender"), gender_label (FIELD (detail, GENDER)));
+  add_row (group, _("Gender"), mdk_member_gender_label (FIELD (detail, GENDER)));
   add_row (group, _("Mobile"), FIELD (detail, MOBILE));
   add_row (group, _("E-mail"), FIELD (detail, EMAIL));
   add_row (group, _("ID number"), id_number);
@@ -181,7 +170,7 @@ show_detail (MdkMemberWindow *self,
   add_row (group, _("Anniversary"), FIELD (detail, ANNIVERSARY));
 
   group = add_group (self, _("Membership"));
-  add_row (group, _("Status"), mdk_label_for_member_status (FIELD (detail, STATUS)));
+  add_row (group, _("Status"), mdk_member_status_label (FIELD (detail, STATUS)));
   add_row (group, _("Home store"), FIELD (detail, STORE_NAME));
   add_row (group, _("Region"), FIELD (detail, REGION_NAME));
   add_row (group, _("Joined"), FIELD (detail, JOINED_ON));

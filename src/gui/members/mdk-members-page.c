@@ -89,7 +89,7 @@ transform_status (GBinding     *binding,
                   GValue       *to,
                   gpointer      user_data)
 {
-  g_value_set_string (to, mdk_label_for_member_status (g_value_get_string (from)));
+  g_value_set_string (to, mdk_member_status_label (g_value_get_string (from)));
   return TRUE;
 }
 

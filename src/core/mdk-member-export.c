@@ -1,0 +1,459 @@
+/* mdk-member-export.c: the result of a member search to CSV or Excel,
+ * page by page, in bounded memory
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <glib/gi18n-lib.h>
+#include <xlsxwriter.h>
+
+#include "mdk-database-error.h"
+#include "mdk-member-export.h"
+#include "mdk-member-private.h"
+#include "mdk-member-repo.h"
+
+#define PAGE_SIZE 2000
+
+typedef enum { TEXT, DATE } Kind;
+
+static const struct {
+  const char *title;
+  int         field;  /* an MdkMemberField, or -1 for the member number */
+  Kind        kind;
+  double      width;
+} columns[] = {
+  { N_("Member number"), -1, TEXT, 14 },
+  { N_("Name"), MDK_MEMBER_FIELD_NAME, TEXT, 18 },
+  { N_("Gender"), MDK_MEMBER_FIELD_GENDER, TEXT, 8 },
+  { N_("Mobile"), MDK_MEMBER_FIELD_MOBILE, TEXT, 16 },
+  { N_("E-mail"), MDK_MEMBER_FIELD_EMAIL, TEXT, 28 },
+  { N_("ID number"), MDK_MEMBER_FIELD_ID_NUMBER, TEXT, 21 },
+  { N_("Birthday"), MDK_MEMBER_FIELD_BIRTHDAY, DATE, 12 },
+  { N_("Joined"), MDK_MEMBER_FIELD_JOINED_ON, DATE, 12 },
+  { N_("Status"), MDK_MEMBER_FIELD_STATUS, TEXT, 12 },
+  { N_("Home store"), MDK_MEMBER_FIELD_STORE_NAME, TEXT, 20 },
+  { N_("Region"), MDK_MEMBER_FIELD_REGION_NAME, TEXT, 12 },
+  { N_("Card number"), MDK_MEMBER_FIELD_CARD_NO, TEXT, 21 },
+  { N_("Card type"), MDK_MEMBER_FIELD_CARD_TYPE, TEXT, 14 },
+};
+
+typedef struct
+{
+  MdkExportFormat  format;
+  FILE            *csv;
+  lxw_workbook    *workbook;
+  lxw_worksheet   *sheet;
+  lxw_format      *header_format;
+  lxw_format      *date_format;
+  lxw_format      *text_format;
+  guint            rows_per_sheet;
+  guint            n_sheets;
+  lxw_row_t        row;       /* next row of the current sheet */
+} Writer;
+
+/**
+ * mdk_export_format_for_path:
+ * @path: a file name
+ * @known: (out) (optional): whether the ending was recognised
+ *
+ * Returns: the format its ending names: .xlsx, else CSV
+ */
+MdkExportFormat
+mdk_export_format_for_path (const char *path,
+                            gboolean   *known)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  gboolean xlsx = g_str_has_suffix (lower, ".xlsx");
+
+  if (known != NULL)
+    *known = xlsx || g_str_has_suffix (lower, ".csv");
+  return xlsx ? MDK_EXPORT_XLSX : MDK_EXPORT_CSV;
+}
+
+/* What a person reads: codes become words in their language. */
+static const char *
+cell_text (MdkMember *member,
+           guint      column,
+           char       number[32])
+{
+  if (columns[column].field < 0)
+    {
+      g_snprintf (number, 32, "%" G_GINT64_FORMAT, mdk_member_get_id (member));
+      return number;
+    }
+  if (columns[column].field == MDK_MEMBER_FIELD_STATUS)
+    return mdk_member_status_label (mdk_member_get_status (member));
+  if (columns[column].field == MDK_MEMBER_FIELD_GENDER)
+    return mdk_member_gender_label (mdk_member_get_gender (member));
+  return mdk_member_get_field (member, columns[column].field);
+}
+
+/* CSV */
+
+/* A cell that starts like a formula would run as one when the file is
+ * opened in a spreadsheet; a leading apostrophe keeps it text. */
+static gboolean
+looks_like_formula (const char *value)
+{
+  return value[0] != '\0' && strchr ("=+-@", value[0]) != NULL;
+}
+
+static void
+csv_field (GString    *line,
+           const char *value)
+{
+  g_autofree char *guarded = NULL;
+
+  if (value == NULL)
+    return;
+  if (looks_like_formula (value))
+    value = guarded = g_strconcat ("'", value, NULL);
+
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (line, value);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}
+
+static gboolean
+csv_line (Writer      *writer,
+          GString     *line,
+          GError     **error)
+{
+  g_string_append (line, "\r\n");
+  if (fwrite (line->str, 1, line->len, writer->csv) == line->len)
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+               _("Could not write the file: %s"), g_strerror (errno));
+  return FALSE;
+}
+
+/* Excel */
+
+static gboolean
+check_lxw (lxw_error   status,
+           GError    **error)
+{
+  if (status == LXW_NO_ERROR)
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _("Could not write the Excel file: %s"), lxw_strerror (status));
+  return FALSE;
+}
+
+static gboolean
+xlsx_new_sheet (Writer  *writer,
+                GError **error)
+{
+  g_autofree char *name = NULL;
+
+  writer->n_sheets++;
+  /* Translators: the name of a worksheet of an export; %u is its number */
+  name = g_strdup_printf (_("Members %u"), writer->n_sheets);
+  writer->sheet = workbook_add_worksheet (writer->workbook, name);
+  if (writer->sheet == NULL)
+    return check_lxw (LXW_ERROR_MEMORY_MALLOC_FAILED, error);
+
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    worksheet_set_column (writer->sheet, c, c, columns[c].width, columns[c].kind == DATE ? writer->date_format : writer->text_format);
+  worksheet_freeze_panes (writer->sheet, 1, 0);
+
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    if (!check_lxw (worksheet_write_string (writer->sheet, 0, c, _(columns[c].title), writer->header_format), error))
+      return FALSE;
+
+  writer->row = 1;
+  return TRUE;
+}
+
+static gboolean
+xlsx_close_sheet (Writer  *writer,
+                  GError **error)
+{
+  if (writer->sheet == NULL)
+    return TRUE;
+
+  return check_lxw (worksheet_autofilter (writer->sheet, 0, 0, writer->row - 1, G_N_ELEMENTS (columns) - 1), error);
+}
+
+static gboolean
+xlsx_date (Writer     *writer,
+           guint       column,
+           const char *iso,
+           GError    **error)
+{
+  lxw_datetime date = { 0 };
+
+  if (sscanf (iso, "%d-%d-%d", &date.year, &date.month, &date.day) != 3)
+    return check_lxw (worksheet_write_string (writer->sheet, writer->row, column, iso, NULL), error);
+
+  return check_lxw (worksheet_write_datetime (writer->sheet, writer->row, column, &date, writer->date_format), error);
+}
+
+/* Rows */
+
+static gboolean
+write_header (Writer  *writer,
+              GError **error)
+{
+  g_autoptr(GString) line = g_string_new ("\xEF\xBB\xBF");  /* a BOM, so that Excel reads UTF-8 */
+
+  if (writer->format == MDK_EXPORT_XLSX)
+    return xlsx_new_sheet (writer, error);
+
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      if (c > 0)
+        g_string_append_c (line, ',');
+      csv_field (line, _(columns[c].title));
+    }
+  return csv_line (writer, line, error);
+}
+
+static gboolean
+write_member (Writer     *writer,
+              MdkMember  *member,
+              GError    **error)
+{
+  char number[32];
+
+  if (writer->format == MDK_EXPORT_CSV)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        {
+          if (c > 0)
+            g_string_append_c (line, ',');
+          csv_field (line, cell_text (member, c, number));
+        }
+      return csv_line (writer, line, error);
+    }
+
+  if (writer->row >= writer->rows_per_sheet &&
+      (!xlsx_close_sheet (writer, error) || !xlsx_new_sheet (writer, error)))
+    return FALSE;
+
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      const char *value = cell_text (member, c, number);
+
+      if (value == NULL)
+        continue;
+      /* Phone, card and ID numbers stay text: as numbers, Excel would drop
+       * leading zeros and digits past the fifteenth. */
+      if (columns[c].kind == DATE ? !xlsx_date (writer, c, value, error)
+                                  : !check_lxw (worksheet_write_string (writer->sheet, writer->row, c, value, NULL), error))
+        return FALSE;
+    }
+  writer->row++;
+  return TRUE;
+}
+
+static gboolean
+writer_open (Writer      *writer,
+             const char  *path,
+             GError     **error)
+{
+  if (writer->format == MDK_EXPORT_CSV)
+    {
+      writer->csv = g_fopen (path, "wb");
+      if (writer->csv == NULL)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not create %s: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  {
+    lxw_workbook_options options = { .constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE };
+
+    writer->workbook = workbook_new_opt (path, &options);
+  }
+  if (writer->workbook == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not create %s."), path);
+      return FALSE;
+    }
+
+  writer->header_format = workbook_add_format (writer->workbook);
+  format_set_bold (writer->header_format);
+  format_set_bg_color (writer->header_format, 0xDDE7F0);
+  format_set_bottom (writer->header_format, LXW_BORDER_THIN);
+  writer->date_format = workbook_add_format (writer->workbook);
+  format_set_num_format (writer->date_format, "yyyy-mm-dd");
+  writer->text_format = workbook_add_format (writer->workbook);
+  format_set_num_format (writer->text_format, "@");
+  return TRUE;
+}
+
+static gboolean
+writer_close (Writer  *writer,
+              gboolean ok,
+              GError **error)
+{
+  if (writer->csv != NULL)
+    {
+      if (fclose (writer->csv) != 0 && ok)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                       _("Could not write the file: %s"), g_strerror (errno));
+          ok = FALSE;
+        }
+      writer->csv = NULL;
+    }
+
+  if (writer->workbook != NULL)
+    {
+      ok = ok && xlsx_close_sheet (writer, error);
+      /* Closing also frees the workbook, whatever happened. */
+      if (!check_lxw (workbook_close (writer->workbook), ok ? error : NULL))
+        ok = FALSE;
+      writer->workbook = NULL;
+    }
+
+  return ok;
+}
+
+static gboolean
+export_rows (PGconn                *conn,
+             const MdkMemberQuery  *query,
+             Writer                *writer,
+             guint64                total,
+             MdkExportProgressFunc  progress,
+             gpointer               progress_data,
+             GCancellable          *cancellable,
+             guint64               *n_rows,
+             GError               **error)
+{
+  MdkMemberKey after = { NULL, 0 };
+  gboolean first = TRUE;
+  gboolean ok = TRUE;
+
+  while (ok)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      page = mdk_member_repo_search (conn, query, first ? NULL : &after, PAGE_SIZE, error);
+      if (page == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+
+      for (guint i = 0; ok && i < page->len; i++)
+        ok = write_member (writer, g_ptr_array_index (page, i), error);
+      *n_rows += page->len;
+      if (progress != NULL)
+        progress (*n_rows, total, progress_data);
+
+      if (page->len < PAGE_SIZE)
+        break;
+
+      mdk_member_key_clear (&after);
+      after.sort_key = g_strdup (mdk_member_get_sort_key (g_ptr_array_index (page, page->len - 1)));
+      after.id = mdk_member_get_id (g_ptr_array_index (page, page->len - 1));
+      first = FALSE;
+    }
+
+  mdk_member_key_clear (&after);
+  return ok;
+}
+
+/**
+ * mdk_member_export:
+ * @conn: a connection
+ * @query: the search whose members to export, in its order
+ * @path: the file to write
+ * @format: CSV (UTF-8 with a BOM, RFC 4180) or Excel
+ * @rows_per_sheet: Excel rows per sheet, header included; 0 for
+ *   %MDK_XLSX_MAX_ROWS, Excel's limit
+ * @progress: (nullable) (scope call): told how far it got
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @n_rows: (out) (optional): how many members were written
+ * @error: return location for a #GError
+ *
+ * Writes every member the search finds, fetching them page by page, so
+ * that memory stays bounded whatever the size. The Excel file has a
+ * styled, frozen header row with an autofilter, dates as Excel dates,
+ * numbers that identify (phone, card, ID) as text, and a new sheet
+ * wherever Excel's row limit would be passed. The file appears only when
+ * complete: a failure or a cancel leaves nothing at @path.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mdk_member_export (PGconn                 *conn,
+                   const MdkMemberQuery   *query,
+                   const char             *path,
+                   MdkExportFormat         format,
+                   guint                   rows_per_sheet,
+                   MdkExportProgressFunc   progress,
+                   gpointer                progress_data,
+                   GCancellable           *cancellable,
+                   guint64                *n_rows,
+                   GError                **error)
+{
+  g_autofree char *partial = g_strconcat (path, ".part", NULL);
+  Writer writer = { format };
+  guint64 written = 0;
+  gint64 total;
+  gboolean ok;
+
+  g_return_val_if_fail (conn != NULL, FALSE);
+  g_return_val_if_fail (query != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  writer.rows_per_sheet = rows_per_sheet >= 2 && rows_per_sheet <= MDK_XLSX_MAX_ROWS ? rows_per_sheet : MDK_XLSX_MAX_ROWS;
+
+  if ((total = mdk_member_repo_count (conn, query, error)) < 0)
+    return FALSE;
+
+  ok = writer_open (&writer, partial, error) &&
+       write_header (&writer, error) &&
+       export_rows (conn, query, &writer, total, progress, progress_data, cancellable, &written, error);
+  ok = writer_close (&writer, ok, ok ? error : NULL) && ok;
+
+  if (ok && g_rename (partial, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create %s: %s"), path, g_strerror (saved));
+      ok = FALSE;
+    }
+  if (!ok)
+    g_unlink (partial);
+
+  if (n_rows != NULL)
+    *n_rows = written;
+  return ok;
+}
