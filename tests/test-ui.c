@@ -162,6 +162,24 @@ test_sections (void)
     mdk_test_save_screenshot (GTK_WIDGET (window), "members-search-nobody");
     mdk_members_page_search (members, "");
     wait_until_idle (window);
+
+    /* Export what the page finds, in the background. */
+    {
+      g_autofree char *dir = mdk_test_make_tmpdir ();
+      g_autofree char *path = g_build_filename (dir, "members", NULL);
+      g_autofree char *written = g_strconcat (path, ".xlsx", NULL);
+
+      mdk_members_page_export_to (members, path);
+      g_assert_true (mdk_members_page_get_exporting (members));
+      for (guint i = 0; i < 400 && mdk_members_page_get_exporting (members); i++)
+        mdk_test_wait_ms (25);
+      g_assert_false (mdk_members_page_get_exporting (members));
+      g_assert_true (g_file_test (written, G_FILE_TEST_IS_REGULAR));
+      mdk_test_wait_ms (300);
+      mdk_test_save_screenshot (GTK_WIDGET (window), "members-exported");
+      g_unlink (written);
+      g_rmdir (dir);
+    }
   }
 
   /* Reloading reads the organisation again. */

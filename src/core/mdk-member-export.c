@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <xlsxwriter.h>
 
+#include "mdk-database.h"
 #include "mdk-database-error.h"
 #include "mdk-member-export.h"
 #include "mdk-member-private.h"
@@ -456,4 +457,134 @@ mdk_member_export (PGconn                 *conn,
   if (n_rows != NULL)
     *n_rows = written;
   return ok;
+}
+
+typedef struct
+{
+  MdkMemberQuery        *query;
+  char                  *path;
+  MdkExportFormat        format;
+  MdkExportProgressFunc  progress;
+  gpointer               progress_data;
+  GMainContext          *main_context;
+} ExportData;
+
+/* Carries what it needs by value: it may run after the export is gone. */
+typedef struct
+{
+  MdkExportProgressFunc progress;
+  gpointer              progress_data;
+  guint64               done;
+  guint64               total;
+} ExportProgress;
+
+static void
+export_data_free (ExportData *data)
+{
+  mdk_member_query_free (data->query);
+  g_free (data->path);
+  g_main_context_unref (data->main_context);
+  g_free (data);
+}
+
+static gboolean
+deliver_export_progress (gpointer user_data)
+{
+  ExportProgress *report = user_data;
+
+  report->progress (report->done, report->total, report->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+forward_export_progress (guint64  done,
+                         guint64  total,
+                         gpointer user_data)
+{
+  ExportData *data = user_data;
+  ExportProgress *report = g_new (ExportProgress, 1);
+
+  report->progress = data->progress;
+  report->progress_data = data->progress_data;
+  report->done = done;
+  report->total = total;
+  g_main_context_invoke_full (data->main_context, G_PRIORITY_DEFAULT, deliver_export_progress, report, g_free);
+}
+
+static gpointer
+export_work (PGconn        *conn,
+             gpointer       work_data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  ExportData *data = work_data;
+  guint64 n_rows = 0;
+
+  if (!mdk_member_export (conn, data->query, data->path, data->format, 0,
+                          data->progress ? forward_export_progress : NULL, data, cancellable, &n_rows, error))
+    return NULL;
+
+  return g_memdup2 (&n_rows, sizeof n_rows);
+}
+
+/**
+ * mdk_member_export_async:
+ * @database: a #MdkDatabase
+ * @query: the search whose members to export
+ * @path: the file to write
+ * @format: the file's format
+ * @progress: (nullable): called on the caller's main context as rows are written
+ * @progress_data: data for @progress; must live until @callback
+ * @cancellable: (nullable): cancels the export, which then leaves no file
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Does mdk_member_export() off the calling thread.
+ */
+void
+mdk_member_export_async (MdkDatabase           *database,
+                         const MdkMemberQuery  *query,
+                         const char            *path,
+                         MdkExportFormat        format,
+                         MdkExportProgressFunc  progress,
+                         gpointer               progress_data,
+                         GCancellable          *cancellable,
+                         GAsyncReadyCallback    callback,
+                         gpointer               user_data)
+{
+  ExportData *data = g_new0 (ExportData, 1);
+
+  data->query = mdk_member_query_copy (query);
+  data->path = g_strdup (path);
+  data->format = format;
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->main_context = g_main_context_ref_thread_default ();
+
+  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, export_work, data,
+                          (GDestroyNotify) export_data_free, g_free, cancellable, callback, user_data);
+}
+
+/**
+ * mdk_member_export_finish:
+ * @database: a #MdkDatabase
+ * @result: the #GAsyncResult
+ * @n_rows: (out) (optional): how many members were written
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the file is complete
+ */
+gboolean
+mdk_member_export_finish (MdkDatabase   *database,
+                          GAsyncResult  *result,
+                          guint64       *n_rows,
+                          GError       **error)
+{
+  g_autofree guint64 *count = mdk_database_run_finish (database, result, error);
+
+  if (count == NULL)
+    return FALSE;
+  if (n_rows != NULL)
+    *n_rows = *count;
+  return TRUE;
 }

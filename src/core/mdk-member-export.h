@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <libpq-fe.h>
 
+#include "mdk-database.h"
 #include "mdk-member-query.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,20 @@ gboolean        mdk_member_export          (PGconn                 *conn,
                                             MdkExportProgressFunc   progress,
                                             gpointer                progress_data,
                                             GCancellable           *cancellable,
+                                            guint64                *n_rows,
+                                            GError                **error);
+
+void            mdk_member_export_async    (MdkDatabase            *database,
+                                            const MdkMemberQuery   *query,
+                                            const char             *path,
+                                            MdkExportFormat         format,
+                                            MdkExportProgressFunc   progress,
+                                            gpointer                progress_data,
+                                            GCancellable           *cancellable,
+                                            GAsyncReadyCallback     callback,
+                                            gpointer                user_data);
+gboolean        mdk_member_export_finish   (MdkDatabase            *database,
+                                            GAsyncResult           *result,
                                             guint64                *n_rows,
                                             GError                **error);
 

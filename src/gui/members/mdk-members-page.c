@@ -11,6 +11,7 @@
 #include "common/mdk-labels.h"
 #include "mdk-member-window.h"
 #include "mdk-members-page.h"
+#include "mdk-window.h"
 
 typedef struct
 {
@@ -52,6 +53,11 @@ struct _MdkMembersPage
   GtkDropDown       *sort_dropdown;
   GtkLabel          *count_label;
   GtkSpinner        *spinner;
+  GtkWidget         *export_box;
+  GtkProgressBar    *export_progress;
+  GtkWidget         *export_button;
+  GCancellable      *export_cancellable;
+  char              *export_path;
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
@@ -307,12 +313,165 @@ on_member_activated (MdkMembersPage *self,
 }
 
 static void
+show_toast (MdkMembersPage *self,
+            const char     *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (MDK_IS_WINDOW (root))
+    mdk_window_add_toast (MDK_WINDOW (root), adw_toast_new (message));
+}
+
+static void
+set_exporting (MdkMembersPage *self,
+               gboolean        exporting)
+{
+  gtk_widget_set_visible (self->export_box, exporting);
+  gtk_widget_set_visible (self->export_button, !exporting);
+  gtk_progress_bar_set_fraction (self->export_progress, 0);
+}
+
+static void
+on_export_progress (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  MdkMembersPage *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->export_progress, total ? (double) done / total : 1.0);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MdkMembersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *message = NULL;
+  guint64 n_rows = 0;
+
+  set_exporting (self, FALSE);
+  if (!mdk_member_export_finish (MDK_DATABASE (source), result, &n_rows, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+
+  name = g_path_get_basename (self->export_path);
+  count = format_count ((guint) n_rows);
+  /* Translators: "Exported 1,234 members to members.xlsx" */
+  message = g_strdup_printf (ngettext ("Exported %s member to %s", "Exported %s members to %s", (gulong) n_rows),
+                             count, name);
+  show_toast (self, message);
+}
+
+/**
+ * mdk_members_page_export_to:
+ * @self: a #MdkMembersPage
+ * @path: the file to write, ending in .xlsx or .csv (.xlsx is added otherwise)
+ *
+ * Exports the members the page finds now, in its order, in the
+ * background, with progress and Cancel beside the count.
+ */
+void
+mdk_members_page_export_to (MdkMembersPage *self,
+                            const char     *path)
+{
+  gboolean known = FALSE;
+  MdkExportFormat format;
+
+  g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->list == NULL)
+    return;
+
+  format = mdk_export_format_for_path (path, &known);
+  g_free (self->export_path);
+  self->export_path = known ? g_strdup (path) : g_strconcat (path, ".xlsx", NULL);
+
+  g_cancellable_cancel (self->export_cancellable);
+  g_set_object (&self->export_cancellable, g_cancellable_new ());
+  set_exporting (self, TRUE);
+  mdk_member_export_async (self->database, mdk_member_list_get_query (self->list), self->export_path,
+                           known ? format : MDK_EXPORT_XLSX, on_export_progress, self,
+                           self->export_cancellable, on_exported, g_object_ref (self));
+}
+
+gboolean
+mdk_members_page_get_exporting (MdkMembersPage *self)
+{
+  g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->export_box);
+}
+
+static void
+on_export_chosen (GtkNativeDialog *dialog,
+                  int              response,
+                  MdkMembersPage  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        mdk_members_page_export_to (self, path);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+on_export_clicked (MdkMembersPage *self)
+{
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Export Members"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  /* Translators: the file name an export suggests */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("members.xlsx"));
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Excel workbook (.xlsx)"), "*.xlsx");
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Comma-separated values (.csv)"), "*.csv");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+on_export_cancel_clicked (MdkMembersPage *self)
+{
+  g_cancellable_cancel (self->export_cancellable);
+}
+
+static void
 mdk_members_page_dispose (GObject *object)
 {
   MdkMembersPage *self = MDK_MEMBERS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  g_clear_pointer (&self->export_path, g_free);
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
   g_clear_object (&self->list);
@@ -344,12 +503,17 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, export_box);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, export_progress);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, export_button);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, stack);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_member_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_export_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_export_cancel_clicked);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -24,5 +24,8 @@ void           mdk_members_page_focus_search (MdkMembersPage *self);
 gboolean       mdk_members_page_get_busy     (MdkMembersPage *self);
 MdkMemberWindow *mdk_members_page_open_member (MdkMembersPage *self,
                                                guint           position);
+void           mdk_members_page_export_to    (MdkMembersPage *self,
+                                              const char     *path);
+gboolean       mdk_members_page_get_exporting (MdkMembersPage *self);
 
 G_END_DECLS
