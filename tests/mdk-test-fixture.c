@@ -254,3 +254,27 @@ mdk_test_query_int (PGconn     *conn,
   g_assert_cmpint (PQntuples (result), ==, 1);
   return mdk_pg_get_int64 (result, 0, 0);
 }
+
+/**
+ * mdk_test_db_new_demo:
+ * @n_members: how many demo members
+ * @seed: the demo seed
+ *
+ * A database with the demo chain, shared by the tests of one program and
+ * dropped after them.
+ *
+ * Returns: (transfer none): the database
+ */
+MdkTestDb *
+mdk_test_db_new_demo (guint   n_members,
+                      guint64 seed)
+{
+  g_autoptr(GError) error = NULL;
+  MdkTestDb *db = mdk_test_db_new ();
+
+  mdk_test_add_cleanup ((GDestroyNotify) mdk_test_db_free, db);
+  mdk_demo_generate (db->conn, n_members, seed, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return db;
+}

@@ -25,6 +25,8 @@ MdkEmbeddedServer *mdk_test_get_server (void);
 char       *mdk_test_make_tmpdir      (void);
 MdkTestDb  *mdk_test_db_new           (void);
 MdkTestDb  *mdk_test_db_new_empty     (void);
+MdkTestDb  *mdk_test_db_new_demo      (guint         n_members,
+                                       guint64       seed);
 void        mdk_test_db_free          (MdkTestDb    *db);
 PGresult   *mdk_test_exec             (PGconn       *conn,
                                        const char   *sql);

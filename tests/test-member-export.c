@@ -263,16 +263,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
   mdk_test_init (&argc, &argv);
 
   dir = mdk_test_make_tmpdir ();
   mdk_test_add_cleanup (remove_dir, dir);
-  db = mdk_test_db_new ();
-  mdk_test_add_cleanup ((GDestroyNotify) mdk_test_db_free, db);
-  mdk_demo_generate (db->conn, N_MEMBERS, 4, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  db = mdk_test_db_new_demo (N_MEMBERS, 4);
 
   g_test_add_func ("/member-export/format-for-path", test_format_for_path);
   g_test_add_func ("/member-export/csv", test_csv);

@@ -168,14 +168,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
   mdk_test_init (&argc, &argv);
 
-  db = mdk_test_db_new ();
-  mdk_test_add_cleanup ((GDestroyNotify) mdk_test_db_free, db);
-  mdk_demo_generate (db->conn, N_MEMBERS, 9, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  db = mdk_test_db_new_demo (N_MEMBERS, 9);
 
   g_test_add_func ("/member-list/walk-everyone", test_walk_everyone);
   g_test_add_func ("/member-list/jump", test_jump);

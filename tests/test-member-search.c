@@ -400,14 +400,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
   mdk_test_init (&argc, &argv);
 
-  db = mdk_test_db_new ();
-  mdk_test_add_cleanup ((GDestroyNotify) mdk_test_db_free, db);
-  mdk_demo_generate (db->conn, N_MEMBERS, 5, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  db = mdk_test_db_new_demo (N_MEMBERS, 5);
 
   g_test_add_func ("/member-search/classify", test_classify);
   g_test_add_func ("/member-search/mobile", test_mobile);
