@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -16,6 +17,7 @@
 #define TEMPLATE_NAME "mdk_template"
 
 static MdkEmbeddedServer *server;
+static volatile sig_atomic_t postmaster_pid;
 static char *cluster_dir;
 static guint db_counter;
 static GPtrArray *cleanups;
@@ -106,6 +108,30 @@ create_template (void)
   g_assert_no_error (error);
 }
 
+/* A failed assertion aborts the program before mdk_test_run() can stop
+ * the cluster: take it down too (SIGQUIT is PostgreSQL's immediate
+ * shutdown, and kill() is safe in a signal handler). */
+static void
+stop_cluster_on_crash (int signum)
+{
+  if (postmaster_pid > 0)
+    kill ((pid_t) postmaster_pid, SIGQUIT);
+  raise (signum);
+}
+
+static void
+watch_for_crashes (void)
+{
+  static const int signals[] = { SIGABRT, SIGTRAP, SIGSEGV, SIGBUS, SIGTERM };
+  struct sigaction action = { 0 };
+
+  action.sa_handler = stop_cluster_on_crash;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset (&action.sa_mask);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    sigaction (signals[i], &action, NULL);
+}
+
 /**
  * mdk_test_get_server:
  *
@@ -128,6 +154,8 @@ mdk_test_get_server (void)
   mdk_embedded_server_set_durable (server, FALSE);
   mdk_embedded_server_start (server, NULL, &error);
   g_assert_no_error (error);
+  postmaster_pid = mdk_embedded_server_get_postmaster_pid (server);
+  watch_for_crashes ();
 
   create_template ();
   return server;
@@ -149,6 +177,7 @@ mdk_test_run (void)
 
       if (!mdk_embedded_server_stop (server, &error))
         g_printerr ("Stopping the test cluster: %s\n", error->message);
+      postmaster_pid = 0;
       g_clear_object (&server);
       remove_tree (dir, NULL);
       g_clear_pointer (&cluster_dir, g_free);
