@@ -31,6 +31,9 @@ static const char * const field_names[MDK_MEMBER_DETAIL_N_FIELDS] = {
   "entry-channel",
   "entry-operator",
   "updated-at",
+  "home-store-id",
+  "version",
+  "birthday-next-change",
 };
 
 static GParamSpec *properties[MDK_MEMBER_DETAIL_N_FIELDS + 2];

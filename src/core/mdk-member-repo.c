@@ -624,7 +624,8 @@ mdk_member_key_clear (MdkMemberKey *key)
 static const char *select_detail_sql =
   "SELECT m.id::text, m.name, m.gender, m.mobile, m.email, m.id_number, m.birthday::text, m.anniversary::text, "
   "to_char(m.joined_at, 'YYYY-MM-DD'), m.status::text, s.name, r.name, m.entry_channel::text, o.name, "
-  "to_char(m.updated_at, 'YYYY-MM-DD HH24:MI') "
+  "to_char(m.updated_at, 'YYYY-MM-DD HH24:MI'), m.home_store_id::text, m.updated_at::text, "
+  "mdk.member_birthday_next_change(m.id)::text "
   "FROM mdk.members m "
   "JOIN mdk.stores s ON s.id = m.home_store_id "
   "JOIN mdk.regions r ON r.id = s.region_id "
