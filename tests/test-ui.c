@@ -196,6 +196,157 @@ test_sections (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static void
+wait_for_editor (MdkMemberEditor *editor)
+{
+  for (guint i = 0; i < 400 && mdk_member_editor_get_busy (editor); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_member_editor_get_busy (editor));
+  mdk_test_wait_ms (300);
+}
+
+static gint64
+member_count (MdkTestDb *db)
+{
+  return mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members");
+}
+
+static void
+test_member_editor (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
+  g_autoptr(GError) error = NULL;
+  MdkWindow *window = mdk_window_new (NULL);
+  MdkMembersPage *members;
+  MdkMemberEditor *editor;
+  g_autofree char *taken_mobile = NULL;
+  gint64 before;
+  gint64 saved_id;
+
+  g_assert_true (mdk_context_open (context, NULL, &error));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  mdk_window_set_context (window, context);
+  wait_until_idle (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "members"));
+  members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
+  taken_mobile = mdk_test_query_string (db->conn, "SELECT mobile FROM mdk.members WHERE id = 321");
+  before = member_count (db);
+
+  /* At the counter: an empty form, mobile first. */
+  editor = mdk_members_page_new_member (members, "store_counter");
+  gtk_window_set_default_size (GTK_WINDOW (editor), 560, 900);
+  wait_for_editor (editor);
+  mdk_test_save_screenshot (GTK_WIDGET (editor), "member-editor-new");
+
+  /* A wrong number is named in words, and nothing is saved. */
+  mdk_member_editor_set_field_text (editor, "name", "测试会员");
+  mdk_member_editor_set_field_text (editor, "mobile", "138 1234");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  wait_for_editor (editor);
+  g_assert_cmpstr (mdk_member_editor_get_message (editor), ==,
+                   _("Enter an 11-digit mainland mobile number, or an international number "
+                     "starting with + and its country code."));
+  mdk_test_save_screenshot (GTK_WIDGET (editor), "member-editor-invalid");
+
+  /* A number another member has offers that member instead. */
+  mdk_member_editor_set_field_text (editor, "mobile", taken_mobile);
+  for (guint i = 0; i < 100 && mdk_member_editor_get_duplicate_id (editor) == 0; i++)
+    mdk_test_wait_ms (25);
+  g_assert_cmpint (mdk_member_editor_get_duplicate_id (editor), ==, 321);
+  mdk_test_wait_ms (400);
+  mdk_test_save_screenshot (GTK_WIDGET (editor), "member-editor-duplicate");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  wait_for_editor (editor);
+  g_assert_cmpint (member_count (db), ==, before);
+
+  /* Closing a form with typing in it asks first. */
+  g_object_ref (editor);
+  gtk_window_close (GTK_WINDOW (editor));
+  mdk_test_wait_ms (200);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  /* A new number saves; the ID number fills in the birthday. */
+  mdk_member_editor_set_field_text (editor, "mobile", "+86 139 0000 0999");
+  mdk_member_editor_set_field_text (editor, "id-number", "11010519491231002x");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  for (guint i = 0; i < 400 && mdk_member_editor_get_saved_id (editor) == 0; i++)
+    mdk_test_wait_ms (25);
+  saved_id = mdk_member_editor_get_saved_id (editor);
+  g_assert_cmpint (saved_id, >, 0);
+  g_assert_cmpint (member_count (db), ==, before + 1);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT m.mobile || ' ' || m.birthday || ' ' || m.entry_channel || ' ' || o.login "
+                                            "FROM mdk.members m JOIN mdk.operators o ON o.id = m.entry_operator_id "
+                                            "WHERE m.id = %" G_GINT64_FORMAT, saved_id);
+    g_autofree char *row = mdk_test_query_string (db->conn, sql);
+
+    g_assert_cmpstr (row, ==, "13900000999 1949-12-31 store_counter admin");
+  }
+  mdk_test_wait_ms (300);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_object_unref (editor);
+
+  /* The call center enters one caller after another. */
+  editor = mdk_members_page_new_member (members, "call_center");
+  gtk_window_set_default_size (GTK_WINDOW (editor), 560, 900);
+  wait_for_editor (editor);
+  mdk_member_editor_set_field_text (editor, "mobile", "13900000998");
+  mdk_member_editor_set_field_text (editor, "name", "电话会员");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  for (guint i = 0; i < 400 && mdk_member_editor_get_saved_id (editor) == 0; i++)
+    mdk_test_wait_ms (25);
+  g_assert_cmpint (mdk_member_editor_get_saved_id (editor), >, 0);
+  mdk_test_wait_ms (300);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_assert_nonnull (mdk_member_editor_get_message (editor));
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members "
+                                                 "WHERE mobile = '13900000998' AND entry_channel = 'call_center'"), ==, 1);
+  mdk_test_save_screenshot (GTK_WIDGET (editor), "member-editor-call-center");
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  /* Editing a birthday asks why, and the profile shows the change. */
+  {
+    MdkMemberWindow *profile = mdk_member_window_new (mdk_context_get_database (context), saved_id);
+    g_autofree char *sql = g_strdup_printf ("SELECT birthday::text FROM mdk.members WHERE id = %" G_GINT64_FORMAT,
+                                            saved_id);
+    g_autofree char *birthday = NULL;
+
+    gtk_window_present (GTK_WINDOW (profile));
+    for (guint i = 0; i < 400 && mdk_member_window_get_busy (profile); i++)
+      mdk_test_wait_ms (25);
+    editor = mdk_member_window_edit (profile);
+    g_assert_nonnull (editor);
+    gtk_window_set_default_size (GTK_WINDOW (editor), 560, 1000);
+    wait_for_editor (editor);
+    mdk_member_editor_set_field_text (editor, "birthday", "1949/12/30");
+    gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+    wait_for_editor (editor);
+    g_assert_cmpstr (mdk_member_editor_get_message (editor), ==,
+                     _("Say why the birthday changes: the change is recorded."));
+    mdk_test_save_screenshot (GTK_WIDGET (editor), "member-editor-birthday-change");
+
+    mdk_member_editor_set_field_text (editor, "birthday-reason", "身份证核对");
+    g_object_ref (editor);
+    gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+    for (guint i = 0; i < 200 && gtk_widget_get_visible (GTK_WIDGET (editor)); i++)
+      mdk_test_wait_ms (25);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
+    g_object_unref (editor);
+    birthday = mdk_test_query_string (db->conn, sql);
+    g_assert_cmpstr (birthday, ==, "1949-12-30");
+    for (guint i = 0; i < 400 && mdk_member_window_get_busy (profile); i++)
+      mdk_test_wait_ms (25);
+    g_assert_cmpstr (mdk_member_detail_get_field (mdk_member_window_get_detail (profile),
+                                                  MDK_MEMBER_DETAIL_FIELD_BIRTHDAY), ==, "1949-12-30");
+    gtk_window_destroy (GTK_WINDOW (profile));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_preferences (void)
 {
@@ -252,9 +403,18 @@ main (int   argc,
       return g_test_run ();
     }
   adw_init ();
+  {
+    /* What AdwApplication loads from its resource base path in the app. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_test_add_func ("/ui/loading-and-error", test_loading_and_error);
   g_test_add_func ("/ui/sections", test_sections);
+  g_test_add_func ("/ui/member-editor", test_member_editor);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

@@ -138,3 +138,36 @@ mdk_choice_load_card_types (PGconn  *conn,
 
   return G_LIST_MODEL (store);
 }
+
+/**
+ * mdk_choice_load_stores:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the open stores by region and name, each
+ *   labelled with its name and city, or %NULL
+ */
+GListModel *
+mdk_choice_load_stores (PGconn  *conn,
+                        GError **error)
+{
+  g_autoptr(PGresult) result = mdk_pg_exec (conn,
+                                            "SELECT s.id, s.name || ' · ' || s.city FROM mdk.stores s "
+                                            "JOIN mdk.regions r ON r.id = s.region_id "
+                                            "WHERE s.is_active ORDER BY r.code, s.code",
+                                            0, NULL, error);
+  GListStore *store;
+
+  if (result == NULL)
+    return NULL;
+
+  store = g_list_store_new (MDK_TYPE_CHOICE);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      g_autoptr(MdkChoice) choice = mdk_choice_new (mdk_pg_get_int64 (result, row, 0), PQgetvalue (result, row, 1));
+
+      g_list_store_append (store, choice);
+    }
+
+  return G_LIST_MODEL (store);
+}

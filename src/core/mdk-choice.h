@@ -19,4 +19,7 @@ const char *mdk_choice_get_label           (MdkChoice   *self);
 GListModel *mdk_choice_load_card_types     (PGconn      *conn,
                                             GError     **error);
 
+GListModel *mdk_choice_load_stores         (PGconn      *conn,
+                                            GError     **error);
+
 G_END_DECLS

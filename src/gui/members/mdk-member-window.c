@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "common/mdk-status-page.h"
+#include "mdk-member-editor.h"
 #include "mdk-member-window.h"
 
 struct _MdkMemberWindow
@@ -19,6 +20,8 @@ struct _MdkMemberWindow
   AdwStatusPage   *error_page;
   GtkBox          *groups_box;
 
+  MdkDatabase     *database;
+  gint64           member_id;
   MdkMemberDetail *detail;
   GCancellable    *cancellable;
   gboolean         busy;
@@ -149,6 +152,15 @@ add_card_row (GtkWidget *group,
 #define FIELD(detail, name) mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_##name)
 
 static void
+clear_groups (MdkMemberWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
+    gtk_box_remove (self->groups_box, child);
+}
+
+static void
 show_detail (MdkMemberWindow *self,
              MdkMemberDetail *detail)
 {
@@ -157,8 +169,10 @@ show_detail (MdkMemberWindow *self,
   g_autofree char *number = g_strdup_printf (_("Member %s"), FIELD (detail, ID));
   GtkWidget *group;
 
+  clear_groups (self);
   adw_window_title_set_title (self->window_title, FIELD (detail, NAME));
   adw_window_title_set_subtitle (self->window_title, number);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "member.edit", TRUE);
 
   group = add_group (self, _("Personal Data"));
   add_row (group, _("Name"), FIELD (detail, NAME));
@@ -223,6 +237,28 @@ on_loaded (GObject      *source,
 }
 
 static void
+load (MdkMemberWindow *self)
+{
+  self->busy = TRUE;
+  mdk_member_repo_load_detail_async (self->database, self->member_id, self->cancellable, on_loaded,
+                                     g_object_ref (self));
+}
+
+static void
+on_member_saved (MdkMemberWindow *self)
+{
+  load (self);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  mdk_member_window_edit (MDK_MEMBER_WINDOW (widget));
+}
+
+static void
 mdk_member_window_dispose (GObject *object)
 {
   MdkMemberWindow *self = MDK_MEMBER_WINDOW (object);
@@ -230,6 +266,7 @@ mdk_member_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->detail);
+  g_clear_object (&self->database);
   gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_MEMBER_WINDOW);
 
   G_OBJECT_CLASS (mdk_member_window_parent_class)->dispose (object);
@@ -250,6 +287,8 @@ mdk_member_window_class_init (MdkMemberWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMemberWindow, groups_box);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_install_action (widget_class, "member.edit", NULL, edit_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "member.edit", NULL);
 }
 
 static void
@@ -257,6 +296,7 @@ mdk_member_window_init (MdkMemberWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "member.edit", FALSE);
 }
 
 /**
@@ -272,9 +312,36 @@ mdk_member_window_new (MdkDatabase *database,
 {
   MdkMemberWindow *self = g_object_new (MDK_TYPE_MEMBER_WINDOW, NULL);
 
-  self->busy = TRUE;
-  mdk_member_repo_load_detail_async (database, member_id, self->cancellable, on_loaded, g_object_ref (self));
+  self->database = g_object_ref (database);
+  self->member_id = member_id;
+  load (self);
   return self;
+}
+
+/**
+ * mdk_member_window_edit:
+ * @self: a #MdkMemberWindow
+ *
+ * Opens the form to edit the member shown; the profile reloads once the
+ * form saves.
+ *
+ * Returns: (transfer none) (nullable): the form, or %NULL before the member is loaded
+ */
+MdkMemberEditor *
+mdk_member_window_edit (MdkMemberWindow *self)
+{
+  MdkMemberEditor *editor;
+
+  g_return_val_if_fail (MDK_IS_MEMBER_WINDOW (self), NULL);
+
+  if (self->detail == NULL)
+    return NULL;
+
+  editor = mdk_member_editor_new (self->database, self->detail, NULL);
+  gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (self));
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_member_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+  return editor;
 }
 
 gboolean

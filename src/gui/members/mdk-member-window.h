@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mdk-core.h"
+#include "mdk-member-editor.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,7 @@ MdkMemberWindow *mdk_member_window_new      (MdkDatabase     *database,
                                              gint64           member_id);
 gboolean         mdk_member_window_get_busy (MdkMemberWindow *self);
 MdkMemberDetail *mdk_member_window_get_detail (MdkMemberWindow *self);
+
+MdkMemberEditor *mdk_member_window_edit     (MdkMemberWindow *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "common/mdk-status-page.h"
 #include "common/mdk-labels.h"
+#include "mdk-member-editor.h"
 #include "mdk-member-window.h"
 #include "mdk-members-page.h"
 #include "mdk-window.h"
@@ -21,13 +22,13 @@ typedef struct
 } Column;
 
 static const Column columns[] = {
-  { N_("Name"), "name", 110 },
+  { N_("Name"), "name", 100 },
   { N_("Mobile"), "mobile", 110 },
   { N_("Card number"), "card-no", 145 },
   { N_("Card type"), "card-type", 95 },
   { N_("Home store"), "store-name", 120 },
-  { N_("Joined"), "joined-on", 90 },
-  { N_("Birthday"), "birthday", 90 },
+  { N_("Joined"), "joined-on", 105 },
+  { N_("Birthday"), "birthday", 105 },
   { N_("Status"), "status", 70 },
 };
 
@@ -462,6 +463,51 @@ on_export_cancel_clicked (MdkMembersPage *self)
   g_cancellable_cancel (self->export_cancellable);
 }
 
+static MdkMemberWindow *
+open_member_id (MdkMembersPage *self,
+                gint64          member_id)
+{
+  MdkMemberWindow *window = mdk_member_window_new (self->database, member_id);
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+on_member_saved (MdkMembersPage  *self,
+                 gint64           member_id,
+                 gboolean         created)
+{
+  /* The new member belongs in the list the page shows. */
+  on_filters_changed (self);
+}
+
+/* At the counter, the next step after entering a member is their profile. */
+static void
+on_counter_member_saved (MdkMembersPage  *self,
+                         gint64           member_id,
+                         gboolean         created)
+{
+  if (created)
+    open_member_id (self, member_id);
+}
+
+static void
+on_open_member (MdkMembersPage  *self,
+                gint64           member_id)
+{
+  open_member_id (self, member_id);
+}
+
+static void
+new_member_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  mdk_members_page_new_member (MDK_MEMBERS_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
 static void
 mdk_members_page_dispose (GObject *object)
 {
@@ -514,6 +560,12 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_member_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_export_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_export_cancel_clicked);
+
+  gtk_widget_class_install_action (widget_class, "members.new", "s", new_member_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "members.new", "s",
+                                       "store_counter");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "members.new", "s", "call_center");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -643,7 +695,6 @@ mdk_members_page_open_member (MdkMembersPage *self,
                               guint           position)
 {
   g_autoptr(MdkMember) member = NULL;
-  MdkMemberWindow *window;
 
   g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), NULL);
 
@@ -653,8 +704,36 @@ mdk_members_page_open_member (MdkMembersPage *self,
   if (member == NULL || !mdk_member_get_loaded (member))
     return NULL;
 
-  window = mdk_member_window_new (self->database, mdk_member_get_id (member));
-  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
+  return open_member_id (self, mdk_member_get_id (member));
+}
+
+/**
+ * mdk_members_page_new_member:
+ * @self: a #MdkMembersPage
+ * @entry_channel: "store_counter" or "call_center"
+ *
+ * Opens the form for a new member. A member saved from the counter's form
+ * opens in its profile; the call-center form stays for the next caller.
+ *
+ * Returns: (transfer none) (nullable): the form, or %NULL before a database is set
+ */
+MdkMemberEditor *
+mdk_members_page_new_member (MdkMembersPage *self,
+                             const char     *entry_channel)
+{
+  MdkMemberEditor *editor;
+
+  g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), NULL);
+
+  if (self->database == NULL)
+    return NULL;
+
+  editor = mdk_member_editor_new (self->database, NULL, entry_channel);
+  gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_member_saved), self, G_CONNECT_SWAPPED);
+  if (g_strcmp0 (entry_channel, "call_center") != 0)
+    g_signal_connect_object (editor, "saved", G_CALLBACK (on_counter_member_saved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (editor, "open-member", G_CALLBACK (on_open_member), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+  return editor;
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mdk-core.h"
+#include "mdk-member-editor.h"
 #include "mdk-member-window.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,8 @@ MdkMemberWindow *mdk_members_page_open_member (MdkMembersPage *self,
 void           mdk_members_page_export_to    (MdkMembersPage *self,
                                               const char     *path);
 gboolean       mdk_members_page_get_exporting (MdkMembersPage *self);
+
+MdkMemberEditor *mdk_members_page_new_member (MdkMembersPage *self,
+                                              const char     *entry_channel);
 
 G_END_DECLS
