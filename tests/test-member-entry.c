@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "mdk-test-fixture.h"
 
@@ -558,6 +559,187 @@ test_birthday_guard (void)
   }
 }
 
+
+static gint64
+count_members (MdkMemberQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = mdk_member_repo_count (db->conn, query, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static gint64
+add_field (const char         *label,
+           const char         *kind,
+           const char * const *choices)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = mdk_custom_fields_add (db->conn, label, kind, choices, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static void
+test_classification (void)
+{
+  static const char * const levels[] = { "金", "银", " ", "金", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdkMemberDraft) draft = new_draft ("周八", "13900000006");
+  g_autoptr(MdkMemberDraft) saved = NULL;
+  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (NULL);
+  g_autofree char *job = NULL, *spend = NULL, *wedding = NULL, *level = NULL;
+  g_autofree char *custom = NULL;
+  g_autofree char *sql = NULL;
+  gint64 group, id;
+
+  group = mdk_member_groups_add (db->conn, " 腾飞科技 ", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mdk_member_groups_add (db->conn, "腾飞科技", &error), ==, 0);
+  g_assert_error (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_GROUP);
+  g_clear_error (&error);
+
+  job = g_strdup_printf ("f%" G_GINT64_FORMAT, add_field ("职业", "text", NULL));
+  spend = g_strdup_printf ("f%" G_GINT64_FORMAT, add_field ("年消费", "number", NULL));
+  wedding = g_strdup_printf ("f%" G_GINT64_FORMAT, add_field ("结婚纪念日", "date", NULL));
+  level = g_strdup_printf ("f%" G_GINT64_FORMAT, add_field ("等级", "choice", levels));
+  g_assert_cmpint (mdk_custom_fields_add (db->conn, "等级2", "choice", NULL, &error), ==, 0);
+  g_assert_error (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_CUSTOM);
+  g_clear_error (&error);
+  g_assert_cmpint (mdk_custom_fields_add (db->conn, "职业", "text", NULL, &error), ==, 0);
+  g_assert_error (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_CUSTOM);
+  g_clear_error (&error);
+
+  draft->group_id = group;
+  g_strfreev (draft->tags);
+  draft->tags = g_strsplit (" VIP ,生日会员、VIP，", ",", -1);
+  g_hash_table_insert (draft->custom, g_strdup (job), g_strdup (" 教师 "));
+  g_hash_table_insert (draft->custom, g_strdup (spend), g_strdup ("1,200.50"));
+  g_hash_table_insert (draft->custom, g_strdup (wedding), g_strdup ("2024/2/29"));
+  g_hash_table_insert (draft->custom, g_strdup (level), g_strdup ("铜"));
+
+  /* A value outside the choices is refused, naming the field. */
+  g_assert_cmpint (save_draft (draft, &error), ==, 0);
+  g_assert_error (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_CUSTOM);
+  g_assert_nonnull (strstr (error->message, "等级"));
+  g_clear_error (&error);
+
+  g_hash_table_insert (draft->custom, g_strdup (level), g_strdup ("金"));
+  id = save_draft (draft, &error);
+  g_assert_no_error (error);
+
+  sql = g_strdup_printf ("SELECT custom::text FROM mdk.members WHERE id = %" G_GINT64_FORMAT, id);
+  custom = mdk_test_query_string (db->conn, sql);
+  {
+    g_autofree char *expected = g_strdup_printf ("{\"%s\": \"教师\", \"%s\": 1200.50, \"%s\": \"2024-02-29\", \"%s\": \"金\"}",
+                                                 job, spend, wedding, level);
+    g_autofree char *check = g_strdup_printf ("SELECT ('%s'::jsonb = '%s'::jsonb)::int", custom, expected);
+
+    g_assert_cmpint (mdk_test_query_int (db->conn, check), ==, 1);
+  }
+
+  saved = reload (id);
+  g_assert_cmpint (saved->group_id, ==, group);
+  g_assert_cmpuint (g_strv_length (saved->tags), ==, 2);
+  g_assert_cmpstr (saved->tags[0], ==, "VIP");
+  g_assert_cmpstr (saved->tags[1], ==, "生日会员");
+  g_assert_cmpstr (g_hash_table_lookup (saved->custom, spend), ==, "1200.50");
+
+  /* Search by group, tag and custom values. */
+  query->group_id = group;
+  g_assert_cmpint (count_members (query), ==, 1);
+  query->group_id = 0;
+  query->tag_id = mdk_test_query_int (db->conn, "SELECT id FROM mdk.member_tags WHERE name = '生日会员'");
+  g_assert_cmpint (count_members (query), ==, 1);
+  query->tag_id = 0;
+  query->custom_key = g_strdup (job);
+  query->custom_value = g_strdup ("教师");
+  g_assert_cmpint (count_members (query), ==, 1);
+  g_free (query->custom_key);
+  g_free (query->custom_value);
+  query->custom_key = g_strdup (spend);
+  query->custom_value = g_strdup ("1200.5");
+  query->custom_is_number = TRUE;
+  g_assert_cmpint (count_members (query), ==, 1);
+  g_free (query->custom_value);
+  query->custom_value = g_strdup ("1200.4");
+  g_assert_cmpint (count_members (query), ==, 0);
+
+  /* Editing replaces the tags; retiring a field keeps its values. */
+  g_strfreev (saved->tags);
+  saved->tags = g_strsplit ("常客", ",", -1);
+  g_assert_cmpint (save_draft (saved, &error), ==, id);
+  g_assert_no_error (error);
+  {
+    g_autofree char *tags_sql = g_strdup_printf ("SELECT mdk.member_tag_names(%" G_GINT64_FORMAT ")", id);
+    g_autofree char *tags = mdk_test_query_string (db->conn, tags_sql);
+
+    g_assert_cmpstr (tags, ==, "常客");
+  }
+  g_assert_true (mdk_custom_fields_retire (db->conn, g_ascii_strtoll (job + 1, NULL, 10), &error));
+  g_clear_pointer (&saved, mdk_member_draft_free);
+  saved = reload (id);
+  g_assert_cmpint (save_draft (saved, &error), ==, id);
+  g_assert_no_error (error);
+  {
+    g_autofree char *kept_sql = g_strdup_printf ("SELECT custom ->> '%s' FROM mdk.members WHERE id = %" G_GINT64_FORMAT,
+                                                 job, id);
+    g_autofree char *kept = mdk_test_query_string (db->conn, kept_sql);
+
+    g_assert_cmpstr (kept, ==, "教师");
+  }
+
+  /* Other writers cannot store what the fields do not allow. */
+  {
+    g_autofree char *bad = g_strdup_printf ("UPDATE mdk.members SET custom = '{\"%s\": \"lots\"}' "
+                                            "WHERE id = %" G_GINT64_FORMAT, spend, id);
+    g_autofree char *unknown = g_strdup_printf ("UPDATE mdk.members SET custom = '{\"f999\": \"x\"}' "
+                                                "WHERE id = %" G_GINT64_FORMAT, id);
+
+    expect_sqlstate (bad, "23514");
+    expect_sqlstate (unknown, "23514");
+  }
+
+  /* The export carries group, tags and a column per field in use. */
+  {
+    g_autofree char *dir = mdk_test_make_tmpdir ();
+    g_autofree char *path = g_build_filename (dir, "m.csv", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(MdkMemberQuery) mobile = mdk_member_query_new ("13900000006");
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_true (mdk_member_export (db->conn, mobile, path, MDK_EXPORT_CSV, 0, NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    lines = g_strsplit (text, "\r\n", -1);
+    g_assert_true (g_str_has_suffix (lines[0], ",Group,Tags,年消费,结婚纪念日,等级"));
+    g_assert_true (g_str_has_suffix (lines[1], ",腾飞科技,常客,1200.50,2024-02-29,金"));
+    g_unlink (path);
+
+    /* In Excel, a number field is a number and a date field a date. */
+    {
+      g_autofree char *xlsx = g_build_filename (dir, "m.xlsx", NULL);
+      g_autofree char *script = g_test_build_filename (G_TEST_DIST, "check-xlsx.py", NULL);
+      const char *argv[] = { "python3", script, xlsx, NULL };
+      g_autofree char *out = NULL;
+      int status = 0;
+
+      g_assert_true (mdk_member_export (db->conn, mobile, xlsx, MDK_EXPORT_XLSX, 0, NULL, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                                   &status, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (status, ==, 0);
+      g_assert_nonnull (strstr (out, "\ttext:腾飞科技\ttext:常客\tnumber:1200.5\tdate:2024-02-29\ttext:金\n"));
+      g_unlink (xlsx);
+    }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -581,6 +763,7 @@ main (int   argc,
   g_test_add_func ("/member-entry/edit-and-conflict", test_edit_and_conflict);
   g_test_add_func ("/member-entry/birthday-policy", test_birthday_policy);
   g_test_add_func ("/member-entry/birthday-guard", test_birthday_guard);
+  g_test_add_func ("/member-entry/classification", test_classification);
 
   return mdk_test_run ();
 }

@@ -171,3 +171,53 @@ mdk_choice_load_stores (PGconn  *conn,
 
   return G_LIST_MODEL (store);
 }
+
+static GListModel *
+load_choices (PGconn      *conn,
+              const char  *sql,
+              GError     **error)
+{
+  g_autoptr(PGresult) result = mdk_pg_exec (conn, sql, 0, NULL, error);
+  GListStore *store;
+
+  if (result == NULL)
+    return NULL;
+
+  store = g_list_store_new (MDK_TYPE_CHOICE);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      g_autoptr(MdkChoice) choice = mdk_choice_new (mdk_pg_get_int64 (result, row, 0), PQgetvalue (result, row, 1));
+
+      g_list_store_append (store, choice);
+    }
+
+  return G_LIST_MODEL (store);
+}
+
+/**
+ * mdk_choice_load_groups:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the member groups by name, or %NULL
+ */
+GListModel *
+mdk_choice_load_groups (PGconn  *conn,
+                        GError **error)
+{
+  return load_choices (conn, "SELECT id, name FROM mdk.member_groups ORDER BY name", error);
+}
+
+/**
+ * mdk_choice_load_tags:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the member tags by name, or %NULL
+ */
+GListModel *
+mdk_choice_load_tags (PGconn  *conn,
+                      GError **error)
+{
+  return load_choices (conn, "SELECT id, name FROM mdk.member_tags ORDER BY name", error);
+}

@@ -22,4 +22,9 @@ GListModel *mdk_choice_load_card_types     (PGconn      *conn,
 GListModel *mdk_choice_load_stores         (PGconn      *conn,
                                             GError     **error);
 
+GListModel *mdk_choice_load_groups         (PGconn      *conn,
+                                            GError     **error);
+GListModel *mdk_choice_load_tags           (PGconn      *conn,
+                                            GError     **error);
+
 G_END_DECLS

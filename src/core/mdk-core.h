@@ -16,6 +16,7 @@
 #include "mdk-member-detail.h"
 #include "mdk-member-draft.h"
 #include "mdk-member-export.h"
+#include "mdk-custom-field.h"
 #include "mdk-member-list.h"
 #include "mdk-member-query.h"
 #include "mdk-member-repo.h"

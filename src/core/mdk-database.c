@@ -623,3 +623,36 @@ mdk_pg_get_int64 (const PGresult *result,
 
   return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
 }
+
+/**
+ * mdk_pg_text_array:
+ * @items: (array zero-terminated=1): strings
+ *
+ * Spells @items as a PostgreSQL text[] literal, to pass as one parameter.
+ *
+ * Returns: (transfer full): the literal
+ */
+char *
+mdk_pg_text_array (const char * const *items)
+{
+  GString *literal = g_string_new ("{");
+
+  g_return_val_if_fail (items != NULL, NULL);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (literal, ',');
+      g_string_append_c (literal, '"');
+      for (const char *p = items[i]; *p != '\0'; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (literal, '\\');
+          g_string_append_c (literal, *p);
+        }
+      g_string_append_c (literal, '"');
+    }
+  g_string_append_c (literal, '}');
+
+  return g_string_free (literal, FALSE);
+}

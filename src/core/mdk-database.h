@@ -94,5 +94,6 @@ char        *mdk_pg_get_string           (const PGresult       *result,
 gint64       mdk_pg_get_int64            (const PGresult       *result,
                                           int                   row,
                                           int                   column);
+char        *mdk_pg_text_array           (const char * const   *items);
 
 G_END_DECLS

@@ -11,6 +11,7 @@ struct _MdkMemberDetail
   GObject     parent_instance;
   char       *fields[MDK_MEMBER_DETAIL_N_FIELDS];
   GListModel *cards;
+  GPtrArray  *custom;
 };
 
 G_DEFINE_FINAL_TYPE (MdkMemberDetail, mdk_member_detail, G_TYPE_OBJECT)
@@ -34,6 +35,9 @@ static const char * const field_names[MDK_MEMBER_DETAIL_N_FIELDS] = {
   "home-store-id",
   "version",
   "birthday-next-change",
+  "group-id",
+  "group-name",
+  "tags",
 };
 
 static GParamSpec *properties[MDK_MEMBER_DETAIL_N_FIELDS + 2];
@@ -62,6 +66,7 @@ mdk_member_detail_finalize (GObject *object)
   for (guint i = 0; i < MDK_MEMBER_DETAIL_N_FIELDS; i++)
     g_free (self->fields[i]);
   g_clear_object (&self->cards);
+  g_clear_pointer (&self->custom, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mdk_member_detail_parent_class)->finalize (object);
 }
@@ -83,8 +88,18 @@ mdk_member_detail_class_init (MdkMemberDetailClass *klass)
 }
 
 static void
+custom_value_free (MdkMemberCustomValue *value)
+{
+  g_free (value->key);
+  g_free (value->label);
+  g_free (value->value);
+  g_free (value);
+}
+
+static void
 mdk_member_detail_init (MdkMemberDetail *self)
 {
+  self->custom = g_ptr_array_new_with_free_func ((GDestroyNotify) custom_value_free);
 }
 
 /**
@@ -141,4 +156,58 @@ mdk_member_detail_set_cards (MdkMemberDetail *self,
   g_return_if_fail (MDK_IS_MEMBER_DETAIL (self));
 
   g_set_object (&self->cards, cards);
+}
+
+/**
+ * mdk_member_detail_get_custom:
+ * @self: a #MdkMemberDetail
+ *
+ * Returns: (transfer none) (element-type MdkMemberCustomValue): the custom
+ *   fields in use, in form order, with the member's values
+ */
+GPtrArray *
+mdk_member_detail_get_custom (MdkMemberDetail *self)
+{
+  g_return_val_if_fail (MDK_IS_MEMBER_DETAIL (self), NULL);
+
+  return self->custom;
+}
+
+/**
+ * mdk_member_detail_get_custom_value:
+ * @self: a #MdkMemberDetail
+ * @key: a field's key
+ *
+ * Returns: (nullable): the member's value of that field
+ */
+const char *
+mdk_member_detail_get_custom_value (MdkMemberDetail *self,
+                                    const char      *key)
+{
+  g_return_val_if_fail (MDK_IS_MEMBER_DETAIL (self), NULL);
+
+  for (guint i = 0; i < self->custom->len; i++)
+    {
+      MdkMemberCustomValue *value = g_ptr_array_index (self->custom, i);
+
+      if (g_strcmp0 (value->key, key) == 0)
+        return value->value;
+    }
+  return NULL;
+}
+
+void
+mdk_member_detail_add_custom (MdkMemberDetail *self,
+                              const char      *key,
+                              const char      *label,
+                              const char      *value)
+{
+  MdkMemberCustomValue *custom = g_new0 (MdkMemberCustomValue, 1);
+
+  g_return_if_fail (MDK_IS_MEMBER_DETAIL (self));
+
+  custom->key = g_strdup (key);
+  custom->label = g_strdup (label);
+  custom->value = g_strdup (value);
+  g_ptr_array_add (self->custom, custom);
 }

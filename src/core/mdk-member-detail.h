@@ -32,6 +32,9 @@ typedef enum
   MDK_MEMBER_DETAIL_FIELD_HOME_STORE_ID,
   MDK_MEMBER_DETAIL_FIELD_VERSION,
   MDK_MEMBER_DETAIL_FIELD_BIRTHDAY_NEXT_CHANGE,
+  MDK_MEMBER_DETAIL_FIELD_GROUP_ID,
+  MDK_MEMBER_DETAIL_FIELD_GROUP_NAME,
+  MDK_MEMBER_DETAIL_FIELD_TAGS,
   MDK_MEMBER_DETAIL_N_FIELDS
 } MdkMemberDetailField;
 
@@ -41,5 +44,28 @@ const char *mdk_member_detail_get_field (MdkMemberDetail *self,
 GListModel *mdk_member_detail_get_cards (MdkMemberDetail *self);
 void        mdk_member_detail_set_cards (MdkMemberDetail *self,
                                          GListModel      *cards);
+
+/**
+ * MdkMemberCustomValue:
+ * @key: the field's key
+ * @label: the field's label
+ * @value: (nullable): the member's value, as kept
+ *
+ * A member's value of one custom field.
+ */
+typedef struct
+{
+  char *key;
+  char *label;
+  char *value;
+} MdkMemberCustomValue;
+
+GPtrArray  *mdk_member_detail_get_custom       (MdkMemberDetail *self);
+const char *mdk_member_detail_get_custom_value (MdkMemberDetail *self,
+                                                const char      *key);
+void        mdk_member_detail_add_custom       (MdkMemberDetail *self,
+                                                const char      *key,
+                                                const char      *label,
+                                                const char      *value);
 
 G_END_DECLS

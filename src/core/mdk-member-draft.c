@@ -21,6 +21,8 @@ mdk_member_draft_new (void)
 {
   MdkMemberDraft *draft = g_new0 (MdkMemberDraft, 1);
 
+  draft->tags = g_new0 (char *, 1);
+  draft->custom = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   draft->gender = g_strdup ("U");
   draft->entry_channel = g_strdup ("store_counter");
   draft->status = g_strdup ("active");
@@ -45,10 +47,26 @@ MdkMemberDraft *
 mdk_member_draft_new_from_detail (MdkMemberDetail *detail)
 {
   MdkMemberDraft *draft;
+  GPtrArray *custom;
+  const char *tags;
+  const char *group;
 
   g_return_val_if_fail (MDK_IS_MEMBER_DETAIL (detail), NULL);
 
   draft = g_new0 (MdkMemberDraft, 1);
+  tags = mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_TAGS);
+  draft->tags = tags != NULL ? g_strsplit (tags, ", ", -1) : g_new0 (char *, 1);
+  group = mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_GROUP_ID);
+  draft->group_id = group != NULL ? g_ascii_strtoll (group, NULL, 10) : 0;
+  draft->custom = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  custom = mdk_member_detail_get_custom (detail);
+  for (guint i = 0; i < custom->len; i++)
+    {
+      MdkMemberCustomValue *value = g_ptr_array_index (custom, i);
+
+      if (value->value != NULL)
+        g_hash_table_insert (draft->custom, g_strdup (value->key), g_strdup (value->value));
+    }
   draft->id = g_ascii_strtoll (mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_ID), NULL, 10);
   draft->version = dup_field (detail, MDK_MEMBER_DETAIL_FIELD_VERSION);
   draft->name = dup_field (detail, MDK_MEMBER_DETAIL_FIELD_NAME);
@@ -91,6 +109,17 @@ mdk_member_draft_copy (const MdkMemberDraft *draft)
   copy->entry_channel = g_strdup (draft->entry_channel);
   copy->status = g_strdup (draft->status);
   copy->birthday_reason = g_strdup (draft->birthday_reason);
+  copy->tags = g_strdupv (draft->tags);
+  copy->custom = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (draft->custom != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, draft->custom);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (copy->custom, g_strdup (key), g_strdup (value));
+    }
 
   return copy;
 }
@@ -116,6 +145,8 @@ mdk_member_draft_free (MdkMemberDraft *draft)
   g_free (draft->entry_channel);
   g_free (draft->status);
   g_free (draft->birthday_reason);
+  g_strfreev (draft->tags);
+  g_clear_pointer (&draft->custom, g_hash_table_unref);
   g_free (draft);
 }
 
@@ -218,6 +249,16 @@ mdk_member_draft_normalize (MdkMemberDraft  *draft,
       !normalize_field (&draft->birthday, mdk_member_normalize_birthday, today, error) ||
       !normalize_field (&draft->anniversary, mdk_member_normalize_anniversary, today, error))
     return FALSE;
+
+  {
+    g_autofree char *joined = draft->tags != NULL ? g_strjoinv (",", draft->tags) : NULL;
+    char **tags = mdk_member_normalize_tags (joined, error);
+
+    if (tags == NULL)
+      return FALSE;
+    g_strfreev (draft->tags);
+    draft->tags = tags;
+  }
 
   if (draft->mobile == NULL && draft->id_number == NULL)
     {

@@ -31,6 +31,10 @@ G_BEGIN_DECLS
  * @status: "active", "inactive" or "blacklisted"
  * @birthday_reason: (nullable): why the birthday changes, when it does
  * @birthday_override: a head-office override of the birthday policy
+ * @group_id: the member's group, 0 for none
+ * @tags: (array zero-terminated=1): tag names; a tag used for the first time is created
+ * @custom: (element-type utf8 utf8): custom field key to value as typed;
+ *   a field left out, or blank, has no value
  *
  * A member as an editor or an import row holds it before it is saved.
  */
@@ -50,6 +54,9 @@ typedef struct
   char     *status;
   char     *birthday_reason;
   gboolean  birthday_override;
+  gint64      group_id;
+  char      **tags;
+  GHashTable *custom;
 } MdkMemberDraft;
 
 GType           mdk_member_draft_get_type        (void) G_GNUC_CONST;

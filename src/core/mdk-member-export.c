@@ -15,16 +15,17 @@
 #include "mdk-database.h"
 #include "mdk-database-error.h"
 #include "mdk-member-export.h"
+#include "mdk-custom-field.h"
 #include "mdk-member-private.h"
 #include "mdk-member-repo.h"
 
 #define PAGE_SIZE 2000
 
-typedef enum { TEXT, DATE } Kind;
+typedef enum { TEXT, DATE, NUMBER } Kind;
 
 static const struct {
   const char *title;
-  int         field;  /* an MdkMemberField, or -1 for the member number */
+  int         field;  /* an MdkCustomField, or -1 for the member number */
   Kind        kind;
   double      width;
 } columns[] = {
@@ -41,7 +42,11 @@ static const struct {
   { N_("Region"), MDK_MEMBER_FIELD_REGION_NAME, TEXT, 12 },
   { N_("Card number"), MDK_MEMBER_FIELD_CARD_NO, TEXT, 21 },
   { N_("Card type"), MDK_MEMBER_FIELD_CARD_TYPE, TEXT, 14 },
+  { N_("Group"), MDK_MEMBER_FIELD_GROUP_NAME, TEXT, 16 },
+  { N_("Tags"), MDK_MEMBER_FIELD_TAGS, TEXT, 24 },
 };
+
+#define N_FIXED_COLUMNS G_N_ELEMENTS (columns)
 
 typedef struct
 {
@@ -55,7 +60,58 @@ typedef struct
   guint            rows_per_sheet;
   guint            n_sheets;
   lxw_row_t        row;       /* next row of the current sheet */
+  GListModel      *fields;    /* custom fields, one column each after the fixed ones */
+  guint            n_columns;
 } Writer;
+
+static Kind
+column_kind (Writer *writer,
+             guint   column)
+{
+  g_autoptr(MdkCustomField) field = NULL;
+  const char *kind;
+
+  if (column < N_FIXED_COLUMNS)
+    return columns[column].kind;
+
+  field = g_list_model_get_item (writer->fields, column - N_FIXED_COLUMNS);
+  kind = mdk_custom_field_get_kind (field);
+  return g_str_equal (kind, "date") ? DATE : g_str_equal (kind, "number") ? NUMBER : TEXT;
+}
+
+static char *
+column_title (Writer *writer,
+              guint   column)
+{
+  g_autoptr(MdkCustomField) field = NULL;
+
+  if (column < N_FIXED_COLUMNS)
+    return g_strdup (_(columns[column].title));
+
+  field = g_list_model_get_item (writer->fields, column - N_FIXED_COLUMNS);
+  return g_strdup (mdk_custom_field_get_label (field));
+}
+
+/* A member's custom values, one per custom column; %NULL when the fields
+ * changed while the export ran. */
+static char **
+custom_cells (Writer     *writer,
+              MdkMember  *member)
+{
+  const char *joined = mdk_member_get_field (member, MDK_MEMBER_FIELD_CUSTOM_VALUES);
+  guint n_fields = g_list_model_get_n_items (writer->fields);
+  char **cells;
+
+  if (n_fields == 0)
+    return g_new0 (char *, 1);
+
+  cells = g_strsplit (joined != NULL ? joined : "", "\x1f", -1);
+  if (g_strv_length (cells) == n_fields || (n_fields == 1 && cells[0] == NULL))
+    return cells;
+
+  g_strfreev (cells);
+  return NULL;
+}
 
 /**
  * mdk_export_format_for_path:
@@ -172,13 +228,18 @@ xlsx_new_sheet (Writer  *writer,
   if (writer->sheet == NULL)
     return check_lxw (LXW_ERROR_MEMORY_MALLOC_FAILED, error);
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    worksheet_set_column (writer->sheet, c, c, columns[c].width, columns[c].kind == DATE ? writer->date_format : writer->text_format);
+  for (guint c = 0; c < writer->n_columns; c++)
+    worksheet_set_column (writer->sheet, c, c, c < N_FIXED_COLUMNS ? columns[c].width : 16,
+                          column_kind (writer, c) == DATE ? writer->date_format : writer->text_format);
   worksheet_freeze_panes (writer->sheet, 1, 0);
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    if (!check_lxw (worksheet_write_string (writer->sheet, 0, c, _(columns[c].title), writer->header_format), error))
-      return FALSE;
+  for (guint c = 0; c < writer->n_columns; c++)
+    {
+      g_autofree char *title = column_title (writer, c);
+
+      if (!check_lxw (worksheet_write_string (writer->sheet, 0, c, title, writer->header_format), error))
+        return FALSE;
+    }
 
   writer->row = 1;
   return TRUE;
@@ -191,7 +252,7 @@ xlsx_close_sheet (Writer  *writer,
   if (writer->sheet == NULL)
     return TRUE;
 
-  return check_lxw (worksheet_autofilter (writer->sheet, 0, 0, writer->row - 1, G_N_ELEMENTS (columns) - 1), error);
+  return check_lxw (worksheet_autofilter (writer->sheet, 0, 0, writer->row - 1, writer->n_columns - 1), error);
 }
 
 static gboolean
@@ -219,13 +280,48 @@ write_header (Writer  *writer,
   if (writer->format == MDK_EXPORT_XLSX)
     return xlsx_new_sheet (writer, error);
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+  for (guint c = 0; c < writer->n_columns; c++)
     {
+      g_autofree char *title = column_title (writer, c);
+
       if (c > 0)
         g_string_append_c (line, ',');
-      csv_field (line, _(columns[c].title));
+      csv_field (line, title);
     }
   return csv_line (writer, line, error);
+}
+
+static const char *
+cell (MdkMember   *member,
+      char       **custom,
+      guint        column,
+      char         number[32])
+{
+  if (column < N_FIXED_COLUMNS)
+    return cell_text (member, column, number);
+
+  return custom[column - N_FIXED_COLUMNS];
+}
+
+static gboolean
+xlsx_cell (Writer      *writer,
+           guint        column,
+           const char  *value,
+           GError     **error)
+{
+  switch (column_kind (writer, column))
+    {
+    case DATE:
+      return xlsx_date (writer, column, value, error);
+    case NUMBER:
+      return check_lxw (worksheet_write_number (writer->sheet, writer->row, column, g_ascii_strtod (value, NULL),
+                                                NULL), error);
+    case TEXT:
+    default:
+      /* Phone, card and ID numbers stay text: as numbers, Excel would drop
+       * leading zeros and digits past the fifteenth. */
+      return check_lxw (worksheet_write_string (writer->sheet, writer->row, column, value, NULL), error);
+    }
 }
 
 static gboolean
@@ -233,17 +329,25 @@ write_member (Writer     *writer,
               MdkMember  *member,
               GError    **error)
 {
+  g_auto(GStrv) custom = custom_cells (writer, member);
   char number[32];
+
+  if (custom == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("Head office changed the member fields while the export ran. Export again."));
+      return FALSE;
+    }
 
   if (writer->format == MDK_EXPORT_CSV)
     {
       g_autoptr(GString) line = g_string_new (NULL);
 
-      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+      for (guint c = 0; c < writer->n_columns; c++)
         {
           if (c > 0)
             g_string_append_c (line, ',');
-          csv_field (line, cell_text (member, c, number));
+          csv_field (line, cell (member, custom, c, number));
         }
       return csv_line (writer, line, error);
     }
@@ -252,16 +356,13 @@ write_member (Writer     *writer,
       (!xlsx_close_sheet (writer, error) || !xlsx_new_sheet (writer, error)))
     return FALSE;
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+  for (guint c = 0; c < writer->n_columns; c++)
     {
-      const char *value = cell_text (member, c, number);
+      const char *value = cell (member, custom, c, number);
 
-      if (value == NULL)
+      if (value == NULL || *value == '\0')
         continue;
-      /* Phone, card and ID numbers stay text: as numbers, Excel would drop
-       * leading zeros and digits past the fifteenth. */
-      if (columns[c].kind == DATE ? !xlsx_date (writer, c, value, error)
-                                  : !check_lxw (worksheet_write_string (writer->sheet, writer->row, c, value, NULL), error))
+      if (!xlsx_cell (writer, c, value, error))
         return FALSE;
     }
   writer->row++;
@@ -405,7 +506,8 @@ export_rows (PGconn                *conn,
  * Writes every member the search finds, fetching them page by page, so
  * that memory stays bounded whatever the size. The Excel file has a
  * styled, frozen header row with an autofilter, dates as Excel dates,
- * numbers that identify (phone, card, ID) as text, and a new sheet
+ * numbers that identify (phone, card, ID) as text, the group, the tags and
+ * a column for each custom field in use, and a new sheet
  * wherever Excel's row limit would be passed. The file appears only when
  * complete: a failure or a cancel leaves nothing at @path.
  *
@@ -424,6 +526,8 @@ mdk_member_export (PGconn                 *conn,
                    GError                **error)
 {
   g_autofree char *partial = g_strconcat (path, ".part", NULL);
+  g_autoptr(MdkMemberQuery) full = NULL;
+  g_autoptr(GListModel) fields = NULL;
   Writer writer = { format };
   guint64 written = 0;
   gint64 total;
@@ -435,12 +539,17 @@ mdk_member_export (PGconn                 *conn,
 
   writer.rows_per_sheet = rows_per_sheet >= 2 && rows_per_sheet <= MDK_XLSX_MAX_ROWS ? rows_per_sheet : MDK_XLSX_MAX_ROWS;
 
-  if ((total = mdk_member_repo_count (conn, query, error)) < 0)
+  if ((total = mdk_member_repo_count (conn, query, error)) < 0 ||
+      (fields = mdk_custom_fields_load (conn, error)) == NULL)
     return FALSE;
+  writer.fields = fields;
+  writer.n_columns = N_FIXED_COLUMNS + g_list_model_get_n_items (fields);
+  full = mdk_member_query_copy (query);
+  full->with_classification = TRUE;
 
   ok = writer_open (&writer, partial, error) &&
        write_header (&writer, error) &&
-       export_rows (conn, query, &writer, total, progress, progress_data, cancellable, &written, error);
+       export_rows (conn, full, &writer, total, progress, progress_data, cancellable, &written, error);
   ok = writer_close (&writer, ok, ok ? error : NULL) && ok;
 
   if (ok && g_rename (partial, path) != 0)

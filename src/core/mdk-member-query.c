@@ -37,6 +37,8 @@ mdk_member_query_copy (const MdkMemberQuery *query)
   copy->status = g_strdup (query->status);
   copy->joined_from = g_strdup (query->joined_from);
   copy->joined_to = g_strdup (query->joined_to);
+  copy->custom_key = g_strdup (query->custom_key);
+  copy->custom_value = g_strdup (query->custom_value);
   return copy;
 }
 
@@ -50,6 +52,8 @@ mdk_member_query_free (MdkMemberQuery *query)
   g_free (query->status);
   g_free (query->joined_from);
   g_free (query->joined_to);
+  g_free (query->custom_key);
+  g_free (query->custom_value);
   g_free (query);
 }
 

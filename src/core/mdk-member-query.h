@@ -65,6 +65,12 @@ typedef struct
   int            birthday_month;
   MdkMemberSort  sort;
   gboolean       descending;
+  gint64         group_id;
+  gint64         tag_id;
+  char          *custom_key;
+  char          *custom_value;
+  gboolean       custom_is_number;
+  gboolean       with_classification;
 } MdkMemberQuery;
 
 #define MDK_TYPE_MEMBER_QUERY (mdk_member_query_get_type ())

@@ -21,6 +21,11 @@ static const char *select_columns_sql =
   "SELECT m.id, m.name, m.gender, m.mobile, m.email, m.id_number, m.birthday::text, "
   "to_char(m.joined_at, 'YYYY-MM-DD'), m.status::text, s.name, r.name, card.card_no, card.type_name, ";
 
+/* Group, tags and custom values: for exports, not for lists. */
+static const char *classification_columns_sql =
+  ", (SELECT g.name FROM mdk.member_groups g WHERE g.id = m.group_id), mdk.member_tag_names(m.id), "
+  "mdk.member_custom_values(m.custom)";
+
 /* Filters never need the joins, so counting can do without them. */
 static const char *from_members_sql = " FROM mdk.members m";
 
@@ -324,6 +329,18 @@ append_filters (Statement            *statement,
     append (statement, " AND m.joined_at < ?::date + 1", g_strdup (query->joined_to));
   if (query->birthday_month > 0)
     append (statement, " AND extract(month FROM m.birthday) = ?", g_strdup_printf ("%d", query->birthday_month));
+  if (query->group_id > 0)
+    append (statement, " AND m.group_id = ?", g_strdup_printf ("%" G_GINT64_FORMAT, query->group_id));
+  if (query->tag_id > 0)
+    append (statement, " AND EXISTS (SELECT 1 FROM mdk.member_tag_links l WHERE l.member_id = m.id AND l.tag_id = ?)",
+            g_strdup_printf ("%" G_GINT64_FORMAT, query->tag_id));
+  if (query->custom_key != NULL && query->custom_value != NULL)
+    {
+      /* Containment is what the GIN index on custom answers. */
+      append (statement, query->custom_is_number ? " AND m.custom @> jsonb_build_object(?::text, ?::numeric)"
+                                                 : " AND m.custom @> jsonb_build_object(?::text, ?::text)",
+              g_strdup (query->custom_key), g_strdup (query->custom_value));
+    }
 }
 
 /* Returns FALSE when the text cannot match anyone (for example "12"). */
@@ -497,7 +514,8 @@ mdk_member_repo_search (PGconn                *conn,
     return g_steal_pointer (&members);
 
   statement_init (&statement);
-  sort_select = g_strdup_printf ("%s::text", sort_expression (query));
+  sort_select = g_strdup_printf ("%s::text%s", sort_expression (query),
+                                 query->with_classification ? classification_columns_sql : ", NULL, NULL, NULL");
   append (&statement, select_columns_sql);
   append (&statement, sort_select);
   append (&statement, from_sql);
@@ -625,12 +643,19 @@ static const char *select_detail_sql =
   "SELECT m.id::text, m.name, m.gender, m.mobile, m.email, m.id_number, m.birthday::text, m.anniversary::text, "
   "to_char(m.joined_at, 'YYYY-MM-DD'), m.status::text, s.name, r.name, m.entry_channel::text, o.name, "
   "to_char(m.updated_at, 'YYYY-MM-DD HH24:MI'), m.home_store_id::text, m.updated_at::text, "
-  "mdk.member_birthday_next_change(m.id)::text "
+  "mdk.member_birthday_next_change(m.id)::text, m.group_id::text, g.name, mdk.member_tag_names(m.id) "
   "FROM mdk.members m "
+  "LEFT JOIN mdk.member_groups g ON g.id = m.group_id "
   "JOIN mdk.stores s ON s.id = m.home_store_id "
   "JOIN mdk.regions r ON r.id = s.region_id "
   "LEFT JOIN mdk.operators o ON o.id = m.entry_operator_id "
   "WHERE m.id = $1";
+
+static const char *select_custom_sql =
+  "SELECT f.key, f.label, m.custom ->> f.key "
+  "FROM mdk.members m, mdk.member_fields f "
+  "WHERE m.id = $1 AND NOT f.is_retired "
+  "ORDER BY f.position, f.id";
 
 /* The member's own cards first, then affiliates, oldest first. */
 static const char *select_cards_sql =
@@ -677,6 +702,7 @@ mdk_member_repo_load_detail (PGconn  *conn,
   const char *params[] = { id };
   g_autoptr(PGresult) member = NULL;
   g_autoptr(PGresult) cards = NULL;
+  g_autoptr(PGresult) custom = NULL;
   g_autoptr(MdkMemberDetail) detail = NULL;
   g_autoptr(GListStore) card_list = g_list_store_new (MDK_TYPE_CARD);
 
@@ -687,8 +713,9 @@ mdk_member_repo_load_detail (PGconn  *conn,
 
   member = mdk_pg_exec (conn, select_detail_sql, 1, params, error);
   cards = member ? mdk_pg_exec (conn, select_cards_sql, 1, params, error) : NULL;
-  mdk_pg_exec_command (conn, cards ? "COMMIT" : "ROLLBACK", 0, NULL, NULL);
-  if (cards == NULL)
+  custom = cards ? mdk_pg_exec (conn, select_custom_sql, 1, params, error) : NULL;
+  mdk_pg_exec_command (conn, custom ? "COMMIT" : "ROLLBACK", 0, NULL, NULL);
+  if (custom == NULL)
     return NULL;
 
   if (PQntuples (member) == 0)
@@ -706,6 +733,9 @@ mdk_member_repo_load_detail (PGconn  *conn,
       g_list_store_append (card_list, card);
     }
   mdk_member_detail_set_cards (detail, G_LIST_MODEL (card_list));
+  for (int row = 0; row < PQntuples (custom); row++)
+    mdk_member_detail_add_custom (detail, PQgetvalue (custom, row, 0), PQgetvalue (custom, row, 1),
+                                  PQgetisnull (custom, row, 2) ? NULL : PQgetvalue (custom, row, 2));
 
   return g_steal_pointer (&detail);
 }

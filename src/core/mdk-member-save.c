@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mdk-custom-field.h"
 #include "mdk-member-repo.h"
 
 #define MAX_DUPLICATES 5
@@ -18,8 +19,8 @@ static const char *find_duplicates_sql =
 
 static const char *insert_member_sql =
   "INSERT INTO mdk.members (name, gender, mobile, email, id_number, birthday, anniversary, "
-  "home_store_id, entry_channel, status, entry_operator_id) "
-  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::mdk.entry_channel, $10::mdk.member_status, "
+  "home_store_id, entry_channel, status, group_id, entry_operator_id) "
+  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::mdk.entry_channel, $10::mdk.member_status, $11, "
   "mdk.current_operator_id ()) "
   "RETURNING id";
 
@@ -30,8 +31,30 @@ static const char *lock_member_sql =
 
 static const char *update_member_sql =
   "UPDATE mdk.members SET name = $2, gender = $3, mobile = $4, email = $5, id_number = $6, "
-  "anniversary = $7, home_store_id = $8, status = $9::mdk.member_status "
+  "anniversary = $7, home_store_id = $8, status = $9::mdk.member_status, group_id = $10 "
   "WHERE id = $1";
+
+/* Values of retired fields stay; those of fields in use are replaced by
+ * $2 (keys) and $3 (values, numbers as their digits). */
+static const char *update_custom_sql =
+  "UPDATE mdk.members m SET custom = "
+  "coalesce((SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(m.custom) e "
+  "          JOIN mdk.member_fields f ON f.key = e.key AND f.is_retired), '{}') || "
+  "coalesce((SELECT jsonb_object_agg(f.key, CASE WHEN f.kind = 'number' THEN to_jsonb(u.v::numeric) "
+  "                                        ELSE to_jsonb(u.v) END) "
+  "          FROM unnest($2::text[], $3::text[]) AS u (k, v) JOIN mdk.member_fields f ON f.key = u.k), '{}') "
+  "WHERE m.id = $1";
+
+static const char *create_tags_sql =
+  "INSERT INTO mdk.member_tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING";
+
+static const char *unlink_tags_sql =
+  "DELETE FROM mdk.member_tag_links WHERE member_id = $1 "
+  "AND tag_id NOT IN (SELECT id FROM mdk.member_tags WHERE name = ANY ($2::text[]))";
+
+static const char *link_tags_sql =
+  "INSERT INTO mdk.member_tag_links (member_id, tag_id) "
+  "SELECT $1, id FROM mdk.member_tags WHERE name = ANY ($2::text[]) ON CONFLICT DO NOTHING";
 
 static const char *change_birthday_sql =
   "SELECT mdk.change_member_birthday($1, $2, $3, $4)";
@@ -154,9 +177,10 @@ insert_member (PGconn                *conn,
                GError               **error)
 {
   g_autofree char *store = int64_param (draft->home_store_id);
+  g_autofree char *group = draft->group_id > 0 ? int64_param (draft->group_id) : NULL;
   const char *params[] = {
     draft->name, draft->gender, draft->mobile, draft->email, draft->id_number, draft->birthday,
-    draft->anniversary, store, draft->entry_channel, draft->status,
+    draft->anniversary, store, draft->entry_channel, draft->status, group,
   };
   g_autoptr(PGresult) result = mdk_pg_exec (conn, insert_member_sql, G_N_ELEMENTS (params), params, error);
 
@@ -199,10 +223,11 @@ update_member (PGconn                *conn,
 {
   g_autofree char *id = int64_param (draft->id);
   g_autofree char *store = int64_param (draft->home_store_id);
+  g_autofree char *group = draft->group_id > 0 ? int64_param (draft->group_id) : NULL;
   const char *lock_params[] = { id };
   const char *params[] = {
     id, draft->name, draft->gender, draft->mobile, draft->email, draft->id_number,
-    draft->anniversary, store, draft->status,
+    draft->anniversary, store, draft->status, group,
   };
   g_autoptr(PGresult) locked = mdk_pg_exec (conn, lock_member_sql, 1, lock_params, error);
   const char *old_birthday;
@@ -239,13 +264,87 @@ update_member (PGconn                *conn,
   return mdk_pg_exec_command (conn, update_member_sql, G_N_ELEMENTS (params), params, error);
 }
 
+/* Checks the draft's custom values against the fields in use, in the
+ * transaction that saves them, and gives them as two text[] literals. */
+static gboolean
+custom_arrays (PGconn          *conn,
+               MdkMemberDraft  *draft,
+               char           **keys,
+               char           **values,
+               GError         **error)
+{
+  g_autoptr(GListModel) fields = mdk_custom_fields_load (conn, error);
+  g_autoptr(GPtrArray) key_list = g_ptr_array_new ();
+  g_autoptr(GPtrArray) value_list = g_ptr_array_new_with_free_func (g_free);
+
+  if (fields == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+    {
+      g_autoptr(MdkCustomField) field = g_list_model_get_item (fields, i);
+      const char *typed = draft->custom ? g_hash_table_lookup (draft->custom, mdk_custom_field_get_key (field)) : NULL;
+      g_autofree char *value = NULL;
+
+      if (!mdk_custom_field_normalize_value (field, typed, &value, error))
+        return FALSE;
+      if (value == NULL)
+        continue;
+      g_ptr_array_add (key_list, (gpointer) mdk_custom_field_get_key (field));
+      g_ptr_array_add (value_list, g_steal_pointer (&value));
+    }
+
+  g_ptr_array_add (key_list, NULL);
+  g_ptr_array_add (value_list, NULL);
+  *keys = mdk_pg_text_array ((const char * const *) key_list->pdata);
+  *values = mdk_pg_text_array ((const char * const *) value_list->pdata);
+  return TRUE;
+}
+
+static gboolean
+save_classification (PGconn          *conn,
+                     gint64           member_id,
+                     MdkMemberDraft  *draft,
+                     GError         **error)
+{
+  g_autofree char *id = int64_param (member_id);
+  g_autofree char *keys = NULL;
+  g_autofree char *values = NULL;
+  g_autofree char *tags = mdk_pg_text_array ((const char * const *) draft->tags);
+  const char *custom_params[3] = { id, NULL, NULL };
+  const char *tag_params[] = { id, tags };
+
+  if (!custom_arrays (conn, draft, &keys, &values, error))
+    return FALSE;
+  custom_params[1] = keys;
+  custom_params[2] = values;
+
+  return mdk_pg_exec_command (conn, update_custom_sql, 3, custom_params, error) &&
+         mdk_pg_exec_command (conn, create_tags_sql, 1, &tag_params[1], error) &&
+         mdk_pg_exec_command (conn, unlink_tags_sql, 2, tag_params, error) &&
+         mdk_pg_exec_command (conn, link_tags_sql, 2, tag_params, error);
+}
+
+static void
+translate_foreign_key_violation (GError **error)
+{
+  if (error == NULL || !g_error_matches (*error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_FOREIGN_KEY_VIOLATION))
+    return;
+
+  g_clear_error (error);
+  g_set_error_literal (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_GROUP,
+                       _("The chosen group or store no longer exists. Choose again."));
+}
+
 /**
  * mdk_member_repo_save:
  * @conn: a connection, in a transaction
  * @draft: a draft; normalized here
  * @error: return location for a #GError
  *
- * Creates the member (when @draft's id is 0) or changes it. A new member
+ * Creates the member (when @draft's id is 0) or changes it, with its
+ * group, tags (a tag used for the first time is created) and custom
+ * values (checked against the fields in use). A new member
  * records the session's operator (mdk.current_operator_id()). A changed
  * birthday goes through mdk.change_member_birthday(): it needs a reason and
  * follows head office's policy. Refuses a draft whose mobile or ID number
@@ -273,8 +372,14 @@ mdk_member_repo_save (PGconn          *conn,
   else
     id = update_member (conn, draft, error) ? draft->id : 0;
 
+  if (id != 0 && !save_classification (conn, id, draft, error))
+    id = 0;
+
   if (id == 0)
-    translate_unique_violation (error);
+    {
+      translate_unique_violation (error);
+      translate_foreign_key_violation (error);
+    }
 
   return id;
 }

@@ -540,3 +540,46 @@ mdk_member_normalize_anniversary (const char   *text,
     *normalized = format_date (&date);
   return TRUE;
 }
+
+/**
+ * mdk_member_normalize_tags:
+ * @text: (nullable): tags as typed, separated by commas (, ， or 、)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (array zero-terminated=1) (nullable): the tags,
+ *   trimmed, each once, in the order typed; %NULL with @error set when a
+ *   tag is longer than 40 characters or has a control character
+ */
+char **
+mdk_member_normalize_tags (const char  *text,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *canonical = canonical_text (text);
+  g_auto(GStrv) parts = NULL;
+
+  if (canonical == NULL)
+    return g_new0 (char *, 1);
+
+  /* NFKC made the full-width comma ASCII; the ideographic one stays. */
+  parts = g_regex_split_simple ("[,、]", canonical, 0, 0);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *tag = NULL;
+
+      if (is_blank (parts[i]))
+        continue;
+      if (!mdk_member_normalize_name (parts[i], &tag, NULL) || g_utf8_strlen (tag, -1) > 40)
+        {
+          g_set_error (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_TAG,
+                       /* Translators: %d is a number of characters */
+                       _("A tag has at most %d characters and no control characters."), 40);
+          return NULL;
+        }
+      if (!g_ptr_array_find_with_equal_func (tags, tag, g_str_equal, NULL))
+        g_ptr_array_add (tags, g_steal_pointer (&tag));
+    }
+
+  g_ptr_array_add (tags, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
+}

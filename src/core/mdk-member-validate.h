@@ -26,6 +26,9 @@ G_BEGIN_DECLS
  * @MDK_MEMBER_ERROR_BIRTHDAY_REASON: a birthday change needs a reason
  * @MDK_MEMBER_ERROR_BIRTHDAY_TOO_SOON: head office's policy does not allow
  *   the birthday to change again yet
+ * @MDK_MEMBER_ERROR_INVALID_TAG: a tag is too long or has a control character
+ * @MDK_MEMBER_ERROR_INVALID_GROUP: no such group, or a bad group name
+ * @MDK_MEMBER_ERROR_INVALID_CUSTOM: a custom field's value is not of its kind
  *
  * What is wrong with a member's data, in a way a form can point at the field.
  */
@@ -44,6 +47,9 @@ typedef enum
   MDK_MEMBER_ERROR_CHANGED,
   MDK_MEMBER_ERROR_BIRTHDAY_REASON,
   MDK_MEMBER_ERROR_BIRTHDAY_TOO_SOON,
+  MDK_MEMBER_ERROR_INVALID_TAG,
+  MDK_MEMBER_ERROR_INVALID_GROUP,
+  MDK_MEMBER_ERROR_INVALID_CUSTOM,
 } MdkMemberError;
 
 GQuark    mdk_member_error_quark          (void);
@@ -72,5 +78,7 @@ gboolean  mdk_member_normalize_anniversary (const char  *text,
 gboolean  mdk_member_parse_date           (const char   *text,
                                            GDate        *date);
 char     *mdk_member_id_number_birthday   (const char   *id_number);
+char    **mdk_member_normalize_tags       (const char   *text,
+                                           GError      **error);
 
 G_END_DECLS

@@ -44,6 +44,9 @@ static const char * const field_names[MDK_MEMBER_N_FIELDS] = {
   "card-no",
   "card-type",
   "sort-key",
+  "group-name",
+  "tags",
+  "custom-values",
 };
 
 static void
