@@ -347,6 +347,90 @@ test_member_editor (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static void
+wait_for_classification (MdkClassificationWindow *window)
+{
+  for (guint i = 0; i < 400 && mdk_classification_window_get_busy (window); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_classification_window_get_busy (window));
+  mdk_test_wait_ms (200);
+}
+
+static void
+test_classification (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
+  g_autoptr(GError) error = NULL;
+  MdkWindow *window = mdk_window_new (NULL);
+  MdkMembersPage *members;
+  MdkClassificationWindow *classification;
+  MdkMemberEditor *editor;
+
+  g_assert_true (mdk_context_open (context, NULL, &error));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  mdk_window_set_context (window, context);
+  wait_until_idle (window);
+  members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
+
+  /* Head office adds a group and three fields; a second field of the same
+   * name is refused in words. */
+  classification = mdk_members_page_open_classification (members);
+  gtk_window_set_default_size (GTK_WINDOW (classification), 560, 1000);
+  wait_for_classification (classification);
+  mdk_classification_window_add_group (classification, "腾飞科技");
+  wait_for_classification (classification);
+  mdk_classification_window_add_field (classification, "职业", 0, NULL);
+  wait_for_classification (classification);
+  mdk_classification_window_add_field (classification, "等级", 3, "金, 银，铜");
+  wait_for_classification (classification);
+  mdk_classification_window_add_field (classification, "年消费", 1, NULL);
+  wait_for_classification (classification);
+  g_assert_null (mdk_classification_window_get_message (classification));
+  g_assert_cmpuint (mdk_classification_window_get_n_fields (classification), ==, 3);
+  mdk_classification_window_add_field (classification, "职业", 0, NULL);
+  wait_for_classification (classification);
+  g_assert_nonnull (mdk_classification_window_get_message (classification));
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT cardinality(choices) FROM mdk.member_fields "
+                                                 "WHERE label = '等级'"), ==, 3);
+  mdk_test_save_screenshot (GTK_WIDGET (classification), "classification");
+  gtk_window_destroy (GTK_WINDOW (classification));
+
+  /* The member form asks the new fields. */
+  editor = mdk_members_page_new_member (members, "store_counter");
+  gtk_window_set_default_size (GTK_WINDOW (editor), 560, 1400);
+  wait_for_editor (editor);
+  mdk_member_editor_set_field_text (editor, "mobile", "13900000777");
+  mdk_member_editor_set_field_text (editor, "name", "分类会员");
+  mdk_member_editor_set_field_text (editor, "tags", "VIP、常客");
+  mdk_member_editor_set_field_text (editor, "职业", "教师");
+  mdk_member_editor_set_field_text (editor, "年消费", "一千");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  wait_for_editor (editor);
+  g_assert_nonnull (strstr (mdk_member_editor_get_message (editor), "年消费"));
+  mdk_test_save_screenshot (GTK_WIDGET (editor), "member-editor-classification");
+
+  mdk_member_editor_set_field_text (editor, "年消费", "1,000");
+  g_object_ref (editor);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  for (guint i = 0; i < 400 && mdk_member_editor_get_saved_id (editor) == 0; i++)
+    mdk_test_wait_ms (25);
+  g_assert_cmpint (mdk_member_editor_get_saved_id (editor), >, 0);
+  g_object_unref (editor);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members m "
+                                                 "JOIN mdk.member_fields f ON f.label = '年消费' "
+                                                 "WHERE m.mobile = '13900000777' AND m.custom ->> f.key = '1000' "
+                                                 "AND mdk.member_tag_names(m.id) = 'VIP, 常客'"), ==, 1);
+  mdk_test_wait_ms (500);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "members"));
+  mdk_test_wait_ms (400);
+  mdk_test_save_screenshot (GTK_WIDGET (window), "members-with-classification");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_preferences (void)
 {
@@ -415,6 +499,7 @@ main (int   argc,
   g_test_add_func ("/ui/loading-and-error", test_loading_and_error);
   g_test_add_func ("/ui/sections", test_sections);
   g_test_add_func ("/ui/member-editor", test_member_editor);
+  g_test_add_func ("/ui/classification", test_classification);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

@@ -49,6 +49,7 @@ describe (MdkCustomField *self)
   if (self->choices == NULL)
     return g_strdup (mdk_custom_field_kind_label (self->kind));
 
+  /* Translators: what separates a choice field's choices in a list */
   choices = g_strjoinv (_(", "), self->choices);
   /* Translators: a field's kind and its choices, e.g. "Choice: gold, silver" */
   return g_strdup_printf (_("%s: %s"), mdk_custom_field_kind_label (self->kind), choices);

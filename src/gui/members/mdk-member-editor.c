@@ -40,10 +40,14 @@ struct _MdkMemberEditor
   AdwComboRow     *store_row;
   AdwComboRow     *channel_row;
   AdwComboRow     *status_row;
+  AdwComboRow     *group_row;
+  AdwEntryRow     *tags_row;
+  AdwPreferencesGroup *custom_group;
   GtkLabel        *message_label;
 
   MdkDatabase     *database;
   MdkMemberDetail *detail;
+  GPtrArray       *custom_rows;  /* CustomRow, one per custom field in use */
   char            *entry_channel;
   GSettings       *settings;
   GCancellable    *cancellable;
@@ -65,6 +69,40 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* A custom field and the row that edits it: an entry row, or a combo row
+ * for a choice field whose first item means "not given". */
+typedef struct
+{
+  MdkCustomField *field;
+  GtkWidget      *row;
+} CustomRow;
+
+static void
+custom_row_free (CustomRow *custom)
+{
+  g_object_unref (custom->field);
+  g_free (custom);
+}
+
+/* What the form loads before it can be used. */
+typedef struct
+{
+  GListModel *stores;
+  GListModel *groups;
+  GListModel *fields;
+} Choices;
+
+static void
+choices_free (Choices *choices)
+{
+  g_clear_object (&choices->stores);
+  g_clear_object (&choices->groups);
+  g_clear_object (&choices->fields);
+  g_free (choices);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Choices, choices_free)
 
 /* In the order of the combo rows' items in the template. */
 static const char * const genders[] = { "U", "F", "M", NULL };
@@ -149,6 +187,13 @@ check_row (MdkMemberEditor  *self,
     return mdk_member_normalize_birthday (text, NULL, normalized, error);
   if (row == self->anniversary_row)
     return mdk_member_normalize_anniversary (text, NULL, normalized, error);
+  for (guint i = 0; i < self->custom_rows->len; i++)
+    {
+      CustomRow *custom = g_ptr_array_index (self->custom_rows, i);
+
+      if (custom->row == GTK_WIDGET (row))
+        return mdk_custom_field_normalize_value (custom->field, text, normalized, error);
+    }
 
   if (normalized != NULL)
     *normalized = g_strdup (text);
@@ -183,6 +228,19 @@ row_for_error (MdkMemberEditor *self,
       return GTK_WIDGET (self->birthday_reason_row);
     case MDK_MEMBER_ERROR_BIRTHDAY_TOO_SOON:
       return GTK_WIDGET (self->override_row);
+    case MDK_MEMBER_ERROR_INVALID_TAG:
+      return GTK_WIDGET (self->tags_row);
+    case MDK_MEMBER_ERROR_INVALID_GROUP:
+      return GTK_WIDGET (self->group_row);
+    case MDK_MEMBER_ERROR_INVALID_CUSTOM:
+      for (guint i = 0; i < self->custom_rows->len; i++)
+        {
+          CustomRow *custom = g_ptr_array_index (self->custom_rows, i);
+
+          if (ADW_IS_ENTRY_ROW (custom->row) && !check_row (self, ADW_ENTRY_ROW (custom->row), NULL, NULL))
+            return custom->row;
+        }
+      return NULL;
     default:
       return NULL;
     }
@@ -338,7 +396,8 @@ on_row_changed (MdkMemberEditor *self,
 {
   AdwEntryRow *row = ADW_ENTRY_ROW (editable);
 
-  if (self->filling)
+  /* Also while the form is taken apart: its rows lose focus on the way. */
+  if (self->filling || self->custom_rows == NULL)
     return;
 
   self->dirty = TRUE;
@@ -363,7 +422,7 @@ on_row_left (GtkEventControllerFocus *controller,
   AdwEntryRow *row = ADW_ENTRY_ROW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
   g_autoptr(GError) error = NULL;
 
-  if (self->filling || check_row (self, row, NULL, &error))
+  if (self->filling || self->custom_rows == NULL || check_row (self, row, NULL, &error))
     return;
 
   mark_row (GTK_WIDGET (row), TRUE);
@@ -382,19 +441,30 @@ static void
 on_entry_activated (MdkMemberEditor *self,
                     AdwEntryRow     *row)
 {
-  AdwEntryRow *order[] = {
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  AdwEntryRow *fixed[] = {
     self->mobile_row, self->name_row, self->email_row, self->id_number_row, self->birthday_row,
-    self->birthday_reason_row, self->anniversary_row,
+    self->birthday_reason_row, self->anniversary_row, self->tags_row,
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (order, fixed[i]);
+  for (guint i = 0; i < self->custom_rows->len; i++)
     {
-      if (order[i] != row)
+      CustomRow *custom = g_ptr_array_index (self->custom_rows, i);
+
+      if (ADW_IS_ENTRY_ROW (custom->row))
+        g_ptr_array_add (order, custom->row);
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      if (g_ptr_array_index (order, i) != row)
         continue;
-      for (guint j = i + 1; j < G_N_ELEMENTS (order); j++)
-        if (gtk_widget_get_visible (GTK_WIDGET (order[j])))
+      for (guint j = i + 1; j < order->len; j++)
+        if (gtk_widget_get_visible (g_ptr_array_index (order, j)))
           {
-            gtk_widget_grab_focus (GTK_WIDGET (order[j]));
+            gtk_widget_grab_focus (g_ptr_array_index (order, j));
             return;
           }
     }
@@ -436,10 +506,61 @@ clear_errors (MdkMemberEditor *self)
     GTK_WIDGET (self->email_row), GTK_WIDGET (self->id_number_row), GTK_WIDGET (self->birthday_row),
     GTK_WIDGET (self->birthday_reason_row), GTK_WIDGET (self->override_row),
     GTK_WIDGET (self->anniversary_row), GTK_WIDGET (self->store_row),
+    GTK_WIDGET (self->group_row), GTK_WIDGET (self->tags_row),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     mark_row (rows[i], FALSE);
+  for (guint i = 0; i < self->custom_rows->len; i++)
+    mark_row (((CustomRow *) g_ptr_array_index (self->custom_rows, i))->row, FALSE);
+}
+
+static void
+select_choice (AdwComboRow *row,
+               gint64       id)
+{
+  GListModel *choices = adw_combo_row_get_model (row);
+
+  for (guint i = 0; choices != NULL && i < g_list_model_get_n_items (choices); i++)
+    {
+      g_autoptr(MdkChoice) choice = g_list_model_get_item (choices, i);
+
+      if (mdk_choice_get_id (choice) == id)
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  adw_combo_row_set_selected (row, 0);
+}
+
+/* Group, tags and custom values, as the member has them (or empty). */
+static void
+fill_classification (MdkMemberEditor *self)
+{
+  const char *group = detail_field (self, MDK_MEMBER_DETAIL_FIELD_GROUP_ID);
+
+  select_choice (self->group_row, group != NULL ? g_ascii_strtoll (group, NULL, 10) : 0);
+  set_row_text (self->tags_row, detail_field (self, MDK_MEMBER_DETAIL_FIELD_TAGS));
+  for (guint i = 0; i < self->custom_rows->len; i++)
+    {
+      CustomRow *custom = g_ptr_array_index (self->custom_rows, i);
+      const char *key = mdk_custom_field_get_key (custom->field);
+      const char *value = self->detail ? mdk_member_detail_get_custom_value (self->detail, key) : NULL;
+
+      if (ADW_IS_COMBO_ROW (custom->row))
+        {
+          const char * const *choices = mdk_custom_field_get_choices (custom->field);
+          guint selected = 0;
+
+          for (guint c = 0; value != NULL && choices != NULL && choices[c] != NULL; c++)
+            if (g_str_equal (choices[c], value))
+              selected = c + 1;
+          adw_combo_row_set_selected (ADW_COMBO_ROW (custom->row), selected);
+        }
+      else
+        set_row_text (ADW_ENTRY_ROW (custom->row), value);
+    }
 }
 
 static void
@@ -461,6 +582,7 @@ fill_form (MdkMemberEditor *self)
                                                                : self->entry_channel));
   adw_combo_row_set_selected (self->status_row, index_of (statuses, detail_field (self, MDK_MEMBER_DETAIL_FIELD_STATUS)));
   update_birthday_rows (self);
+  fill_classification (self);
   hide_duplicate (self);
   self->filling = FALSE;
   self->dirty = FALSE;
@@ -494,6 +616,32 @@ collect_draft (MdkMemberEditor *self)
     draft->birthday_reason = g_strdup (row_text (self->birthday_reason_row));
   draft->birthday_override = gtk_widget_get_visible (GTK_WIDGET (self->override_row)) &&
                              gtk_switch_get_active (self->override_switch);
+
+  {
+    MdkChoice *group = adw_combo_row_get_selected_item (self->group_row);
+
+    draft->group_id = group != NULL ? mdk_choice_get_id (group) : 0;
+  }
+  g_strfreev (draft->tags);
+  draft->tags = g_new0 (char *, 2);
+  draft->tags[0] = g_strdup (row_text (self->tags_row));
+  g_hash_table_remove_all (draft->custom);
+  for (guint i = 0; i < self->custom_rows->len; i++)
+    {
+      CustomRow *custom = g_ptr_array_index (self->custom_rows, i);
+      const char *value = NULL;
+
+      if (ADW_IS_COMBO_ROW (custom->row))
+        {
+          guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (custom->row));
+
+          value = selected > 0 ? mdk_custom_field_get_choices (custom->field)[selected - 1] : NULL;
+        }
+      else
+        value = row_text (ADW_ENTRY_ROW (custom->row));
+      if (value != NULL)
+        g_hash_table_insert (draft->custom, g_strdup (mdk_custom_field_get_key (custom->field)), g_strdup (value));
+    }
 
   return draft;
 }
@@ -645,42 +793,110 @@ open_duplicate_action (GtkWidget  *widget,
 }
 
 static gpointer
-load_stores_work (PGconn        *conn,
-                  gpointer       work_data,
-                  GCancellable  *cancellable,
-                  GError       **error)
+load_choices_work (PGconn        *conn,
+                   gpointer       work_data,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
-  return mdk_choice_load_stores (conn, error);
+  g_autoptr(Choices) choices = g_new0 (Choices, 1);
+
+  if ((choices->stores = mdk_choice_load_stores (conn, error)) == NULL ||
+      (choices->groups = mdk_choice_load_groups (conn, error)) == NULL ||
+      (choices->fields = mdk_custom_fields_load (conn, error)) == NULL)
+    return NULL;
+
+  return g_steal_pointer (&choices);
+}
+
+static void connect_entry_row (MdkMemberEditor *self,
+                               AdwEntryRow     *row);
+static void on_combo_changed  (MdkMemberEditor *self);
+
+static void
+add_custom_rows (MdkMemberEditor *self,
+                 GListModel      *fields)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+    {
+      CustomRow *custom = g_new0 (CustomRow, 1);
+
+      custom->field = g_list_model_get_item (fields, i);
+      if (g_str_equal (mdk_custom_field_get_kind (custom->field), "choice"))
+        {
+          g_autoptr(GtkStringList) items = gtk_string_list_new (NULL);
+
+          gtk_string_list_append (items, _("Not given"));
+          gtk_string_list_splice (items, 1, 0, mdk_custom_field_get_choices (custom->field));
+          custom->row = adw_combo_row_new ();
+          adw_combo_row_set_model (ADW_COMBO_ROW (custom->row), G_LIST_MODEL (items));
+          g_signal_connect_object (custom->row, "notify::selected", G_CALLBACK (on_combo_changed), self,
+                                   G_CONNECT_SWAPPED);
+        }
+      else
+        {
+          custom->row = adw_entry_row_new ();
+          connect_entry_row (self, ADW_ENTRY_ROW (custom->row));
+        }
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (custom->row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (custom->row), mdk_custom_field_get_label (custom->field));
+      adw_preferences_group_add (self->custom_group, custom->row);
+      g_ptr_array_add (self->custom_rows, custom);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_group), self->custom_rows->len > 0);
 }
 
 static void
-on_stores_loaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+set_group_choices (MdkMemberEditor *self,
+                   GListModel      *groups)
+{
+  g_autoptr(GListStore) choices = g_list_store_new (MDK_TYPE_CHOICE);
+  g_autoptr(MdkChoice) none = mdk_choice_new (0, _("No group"));
+
+  g_list_store_append (choices, none);
+  for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
+    {
+      g_autoptr(MdkChoice) group = g_list_model_get_item (groups, i);
+
+      g_list_store_append (choices, group);
+    }
+  adw_combo_row_set_model (self->group_row, G_LIST_MODEL (choices));
+}
+
+static void
+on_choices_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(MdkMemberEditor) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) stores = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
+  g_autoptr(Choices) choices = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
   const char *home_store = detail_field (self, MDK_MEMBER_DETAIL_FIELD_HOME_STORE_ID);
+  gboolean dirty = self->dirty;
   gint64 store_id;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, FALSE);
-  if (stores == NULL)
+  if (choices == NULL)
     {
       show_message (self, error->message, TRUE);
       return;
     }
 
   self->filling = TRUE;
-  adw_combo_row_set_model (self->store_row, stores);
+  adw_combo_row_set_model (self->store_row, choices->stores);
   store_id = home_store != NULL ? g_ascii_strtoll (home_store, NULL, 10)
                                 : g_settings_get_int64 (self->settings, "entry-store-id");
   select_store (self, store_id);
+  set_group_choices (self, choices->groups);
+  add_custom_rows (self, choices->fields);
+  fill_classification (self);
   self->filling = FALSE;
+  /* Typing done while the choices loaded is still typing. */
+  self->dirty = dirty;
   gtk_widget_set_sensitive (GTK_WIDGET (self->store_row), TRUE);
-  if (g_list_model_get_n_items (stores) == 0)
+  gtk_widget_set_sensitive (GTK_WIDGET (self->group_row), TRUE);
+  if (g_list_model_get_n_items (choices->stores) == 0)
     show_message (self, _("There is no open store yet. Add stores before entering members."), TRUE);
 }
 
@@ -722,6 +938,7 @@ mdk_member_editor_dispose (GObject *object)
   g_clear_object (&self->database);
   g_clear_object (&self->detail);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->custom_rows, g_ptr_array_unref);
   g_clear_pointer (&self->entry_channel, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_MEMBER_EDITOR);
 
@@ -773,6 +990,9 @@ mdk_member_editor_class_init (MdkMemberEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMemberEditor, store_row);
   gtk_widget_class_bind_template_child (widget_class, MdkMemberEditor, channel_row);
   gtk_widget_class_bind_template_child (widget_class, MdkMemberEditor, status_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkMemberEditor, group_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkMemberEditor, tags_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkMemberEditor, custom_group);
   gtk_widget_class_bind_template_child (widget_class, MdkMemberEditor, message_label);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
@@ -789,11 +1009,12 @@ static void
 mdk_member_editor_init (MdkMemberEditor *self)
 {
   g_autoptr(GtkExpression) label = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
-  GObject *combos[4];
+  GObject *combos[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new ("io.github.memberdesk.Memberdesk");
   self->cancellable = g_cancellable_new ();
+  self->custom_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) custom_row_free);
 
   connect_entry_row (self, self->mobile_row);
   connect_entry_row (self, self->name_row);
@@ -802,14 +1023,18 @@ mdk_member_editor_init (MdkMemberEditor *self)
   connect_entry_row (self, self->birthday_row);
   connect_entry_row (self, self->birthday_reason_row);
   connect_entry_row (self, self->anniversary_row);
+  connect_entry_row (self, self->tags_row);
 
   adw_combo_row_set_expression (self->store_row, label);
+  adw_combo_row_set_expression (self->group_row, label);
   gtk_widget_set_sensitive (GTK_WIDGET (self->store_row), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->group_row), FALSE);
 
   combos[0] = G_OBJECT (self->gender_row);
   combos[1] = G_OBJECT (self->store_row);
   combos[2] = G_OBJECT (self->channel_row);
   combos[3] = G_OBJECT (self->status_row);
+  combos[4] = G_OBJECT (self->group_row);
   for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
     g_signal_connect_object (combos[i], "notify::selected", G_CALLBACK (on_combo_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->override_switch, "notify::active", G_CALLBACK (on_combo_changed), self,
@@ -860,8 +1085,8 @@ mdk_member_editor_new (MdkDatabase     *database,
   gtk_widget_grab_focus (GTK_WIDGET (self->detail ? self->name_row : self->mobile_row));
 
   set_busy (self, TRUE);
-  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_stores_work, NULL, NULL, g_object_unref,
-                          self->cancellable, on_stores_loaded, g_object_ref (self));
+  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_choices_work, NULL, NULL,
+                          (GDestroyNotify) choices_free, self->cancellable, on_choices_loaded, g_object_ref (self));
 
   return self;
 }
@@ -884,7 +1109,7 @@ mdk_member_editor_get_busy (MdkMemberEditor *self)
  * mdk_member_editor_set_field_text:
  * @self: a #MdkMemberEditor
  * @field: "mobile", "name", "email", "id-number", "birthday",
- *   "birthday-reason" or "anniversary"
+ *   "birthday-reason", "anniversary", "tags", or a custom field's label
  * @text: what to type
  *
  * Types @text into a field, as a person would.
@@ -898,6 +1123,7 @@ mdk_member_editor_set_field_text (MdkMemberEditor *self,
     { "mobile", self->mobile_row }, { "name", self->name_row }, { "email", self->email_row },
     { "id-number", self->id_number_row }, { "birthday", self->birthday_row },
     { "birthday-reason", self->birthday_reason_row }, { "anniversary", self->anniversary_row },
+    { "tags", self->tags_row },
   };
 
   g_return_if_fail (MDK_IS_MEMBER_EDITOR (self));
@@ -908,6 +1134,16 @@ mdk_member_editor_set_field_text (MdkMemberEditor *self,
         set_row_text (fields[i].row, text);
         return;
       }
+  for (guint i = 0; i < self->custom_rows->len; i++)
+    {
+      CustomRow *custom = g_ptr_array_index (self->custom_rows, i);
+
+      if (g_str_equal (mdk_custom_field_get_label (custom->field), field) && ADW_IS_ENTRY_ROW (custom->row))
+        {
+          set_row_text (ADW_ENTRY_ROW (custom->row), text);
+          return;
+        }
+    }
 
   g_return_if_reached ();
 }

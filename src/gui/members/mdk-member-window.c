@@ -191,6 +191,21 @@ show_detail (MdkMemberWindow *self,
   add_row (group, _("Entered through"), channel_label (FIELD (detail, ENTRY_CHANNEL)));
   add_row (group, _("Entered by"), FIELD (detail, ENTRY_OPERATOR));
   add_row (group, _("Last changed"), FIELD (detail, UPDATED_AT));
+  add_row (group, _("Group"), FIELD (detail, GROUP_NAME));
+  add_row (group, _("Tags"), FIELD (detail, TAGS));
+
+  if (mdk_member_detail_get_custom (detail)->len > 0)
+    {
+      GPtrArray *custom = mdk_member_detail_get_custom (detail);
+
+      group = add_group (self, _("More About the Member"));
+      for (guint i = 0; i < custom->len; i++)
+        {
+          MdkMemberCustomValue *value = g_ptr_array_index (custom, i);
+
+          add_row (group, value->label, value->value);
+        }
+    }
 
   group = add_group (self, _("Cards"));
   for (guint i = 0; i < g_list_model_get_n_items (cards); i++)

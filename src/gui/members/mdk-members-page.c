@@ -9,6 +9,7 @@
 
 #include "common/mdk-status-page.h"
 #include "common/mdk-labels.h"
+#include "mdk-classification-window.h"
 #include "mdk-member-editor.h"
 #include "mdk-member-window.h"
 #include "mdk-members-page.h"
@@ -52,6 +53,10 @@ struct _MdkMembersPage
   GtkDropDown       *joined_dropdown;
   GtkDropDown       *birthday_dropdown;
   GtkDropDown       *sort_dropdown;
+  GtkDropDown       *group_dropdown;
+  GtkDropDown       *tag_dropdown;
+  GtkDropDown       *field_dropdown;
+  GtkEntry          *field_value_entry;
   GtkLabel          *count_label;
   GtkSpinner        *spinner;
   GtkWidget         *export_box;
@@ -68,6 +73,9 @@ struct _MdkMembersPage
   MdkMemberList     *list;
   GListStore        *regions;
   GListStore        *card_types;
+  GListStore        *groups;
+  GListStore        *tags;
+  GListModel        *fields;      /* MdkCustomField, in the order of field_dropdown after its first item */
   GCancellable      *cancellable;
 };
 
@@ -155,6 +163,24 @@ selected_choice_id (GtkDropDown *dropdown)
   return MDK_IS_CHOICE (choice) ? mdk_choice_get_id (choice) : 0;
 }
 
+static void
+select_choice_id (GtkDropDown *dropdown,
+                  gint64       id)
+{
+  GListModel *choices = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; choices != NULL && i < g_list_model_get_n_items (choices); i++)
+    {
+      g_autoptr(MdkChoice) choice = g_list_model_get_item (choices, i);
+
+      if (mdk_choice_get_id (choice) == id)
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+}
+
 static char *
 date_before (int n_days,
              int n_months,
@@ -164,6 +190,34 @@ date_before (int n_days,
   g_autoptr(GDateTime) then = g_date_time_add_full (now, -n_years, -n_months, -n_days, 0, 0, 0);
 
   return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* "Equals" means the value as the field keeps it: a date typed 2024/5/1
+ * finds 2024-05-01. A value the field cannot hold finds nobody. */
+static void
+set_custom_filter (MdkMembersPage *self,
+                   MdkMemberQuery *query)
+{
+  guint selected = gtk_drop_down_get_selected (self->field_dropdown);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->field_value_entry));
+  g_autoptr(MdkCustomField) field = NULL;
+  g_autofree char *value = NULL;
+  gboolean valid;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->field_value_entry), "error");
+  if (self->fields == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      (field = g_list_model_get_item (self->fields, selected - 1)) == NULL)
+    return;
+
+  valid = mdk_custom_field_normalize_value (field, text, &value, NULL);
+  if (valid && value == NULL)
+    return;
+  if (!valid)
+    gtk_widget_add_css_class (GTK_WIDGET (self->field_value_entry), "error");
+
+  query->custom_key = g_strdup (mdk_custom_field_get_key (field));
+  query->custom_value = valid ? g_steal_pointer (&value) : g_strdup (text);
+  query->custom_is_number = valid && g_str_equal (mdk_custom_field_get_kind (field), "number");
 }
 
 static MdkMemberQuery *
@@ -194,6 +248,10 @@ build_query (MdkMembersPage *self)
     default:
       break;
     }
+
+  query->group_id = selected_choice_id (self->group_dropdown);
+  query->tag_id = selected_choice_id (self->tag_dropdown);
+  set_custom_filter (self, query);
 
   query->sort = sort == SORT_NUMBER ? MDK_MEMBER_SORT_NUMBER :
                 sort == SORT_NAME ? MDK_MEMBER_SORT_NAME : MDK_MEMBER_SORT_JOINED;
@@ -291,6 +349,107 @@ on_card_types_loaded (GObject      *source,
 
   if (types != NULL)
     fill_choices (self->card_types, _("All card types"), types, "label");
+}
+
+typedef struct
+{
+  GListModel *groups;
+  GListModel *tags;
+  GListModel *fields;
+} Classification;
+
+static void
+classification_free (Classification *classification)
+{
+  g_clear_object (&classification->groups);
+  g_clear_object (&classification->tags);
+  g_clear_object (&classification->fields);
+  g_free (classification);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Classification, classification_free)
+
+static gpointer
+load_classification_work (PGconn        *conn,
+                          gpointer       work_data,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(Classification) classification = g_new0 (Classification, 1);
+
+  if ((classification->groups = mdk_choice_load_groups (conn, error)) == NULL ||
+      (classification->tags = mdk_choice_load_tags (conn, error)) == NULL ||
+      (classification->fields = mdk_custom_fields_load (conn, error)) == NULL)
+    return NULL;
+
+  return g_steal_pointer (&classification);
+}
+
+static void
+fill_fields (MdkMembersPage *self,
+             GListModel     *fields)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (labels, _("Any custom field"));
+  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+    {
+      g_autoptr(MdkCustomField) field = g_list_model_get_item (fields, i);
+
+      gtk_string_list_append (labels, mdk_custom_field_get_label (field));
+    }
+  g_set_object (&self->fields, fields);
+  gtk_drop_down_set_model (self->field_dropdown, G_LIST_MODEL (labels));
+  gtk_widget_set_visible (GTK_WIDGET (self->field_dropdown), g_list_model_get_n_items (fields) > 0);
+}
+
+/* Keeps what is chosen when the choices are read again. */
+static void
+on_classification_loaded (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(MdkMembersPage) self = user_data;
+  g_autoptr(Classification) classification = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
+  gint64 group, tag;
+
+  if (classification == NULL)
+    return;
+
+  group = selected_choice_id (self->group_dropdown);
+  tag = selected_choice_id (self->tag_dropdown);
+  g_signal_handlers_block_by_func (self->group_dropdown, on_filters_changed, self);
+  g_signal_handlers_block_by_func (self->tag_dropdown, on_filters_changed, self);
+  fill_choices (self->groups, _("All groups"), classification->groups, "label");
+  fill_choices (self->tags, _("All tags"), classification->tags, "label");
+  select_choice_id (self->group_dropdown, group);
+  select_choice_id (self->tag_dropdown, tag);
+  g_signal_handlers_unblock_by_func (self->group_dropdown, on_filters_changed, self);
+  g_signal_handlers_unblock_by_func (self->tag_dropdown, on_filters_changed, self);
+
+  if (self->fields == NULL || g_list_model_get_n_items (self->fields) != g_list_model_get_n_items (classification->fields))
+    fill_fields (self, classification->fields);
+  else
+    g_set_object (&self->fields, classification->fields);
+}
+
+static void
+load_classification (MdkMembersPage *self)
+{
+  mdk_database_run_async (self->database, MDK_DATABASE_RUN_READ_ONLY, load_classification_work, NULL, NULL,
+                          (GDestroyNotify) classification_free, self->cancellable, on_classification_loaded,
+                          g_object_ref (self));
+}
+
+static void
+on_field_changed (MdkMembersPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->field_dropdown);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->field_value_entry), selected > 0 && selected != GTK_INVALID_LIST_POSITION);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->field_value_entry)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->field_value_entry));
+  on_filters_changed (self);
 }
 
 static void
@@ -479,8 +638,9 @@ on_member_saved (MdkMembersPage  *self,
                  gint64           member_id,
                  gboolean         created)
 {
-  /* The new member belongs in the list the page shows. */
+  /* The new member belongs in the list the page shows; a new tag in the filter. */
   on_filters_changed (self);
+  load_classification (self);
 }
 
 /* At the counter, the next step after entering a member is their profile. */
@@ -498,6 +658,20 @@ on_open_member (MdkMembersPage  *self,
                 gint64           member_id)
 {
   open_member_id (self, member_id);
+}
+
+static void
+on_classification_closed (MdkMembersPage *self)
+{
+  load_classification (self);
+}
+
+static void
+classification_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  mdk_members_page_open_classification (MDK_MEMBERS_PAGE (widget));
 }
 
 static void
@@ -524,6 +698,9 @@ mdk_members_page_dispose (GObject *object)
   g_clear_object (&self->database);
   g_clear_object (&self->regions);
   g_clear_object (&self->card_types);
+  g_clear_object (&self->groups);
+  g_clear_object (&self->tags);
+  g_clear_object (&self->fields);
   gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_MEMBERS_PAGE);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))); )
     gtk_widget_unparent (child);
@@ -547,6 +724,10 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, joined_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, birthday_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, group_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, field_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, field_value_entry);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, export_box);
@@ -557,11 +738,13 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_member_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_export_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_export_cancel_clicked);
 
   gtk_widget_class_install_action (widget_class, "members.new", "s", new_member_action);
+  gtk_widget_class_install_action (widget_class, "members.classification", NULL, classification_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "members.new", "s",
                                        "store_counter");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -585,6 +768,11 @@ mdk_members_page_init (MdkMembersPage *self)
   self->card_types = g_list_store_new (MDK_TYPE_CHOICE);
   setup_choice_dropdown (self->region_dropdown, self->regions, _("All regions"));
   setup_choice_dropdown (self->card_type_dropdown, self->card_types, _("All card types"));
+  self->groups = g_list_store_new (MDK_TYPE_CHOICE);
+  self->tags = g_list_store_new (MDK_TYPE_CHOICE);
+  setup_choice_dropdown (self->group_dropdown, self->groups, _("All groups"));
+  setup_choice_dropdown (self->tag_dropdown, self->tags, _("All tags"));
+  gtk_widget_set_visible (GTK_WIDGET (self->field_dropdown), FALSE);
 
   add_columns (self);
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
@@ -624,6 +812,7 @@ mdk_members_page_set_database (MdkMembersPage *self,
   mdk_org_repo_load_async (database, self->cancellable, on_regions_loaded, g_object_ref (self));
   mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_card_types_work, NULL, NULL,
                           g_object_unref, self->cancellable, on_card_types_loaded, g_object_ref (self));
+  load_classification (self);
   on_filters_changed (self);
 }
 
@@ -736,4 +925,30 @@ mdk_members_page_new_member (MdkMembersPage *self,
   g_signal_connect_object (editor, "open-member", G_CALLBACK (on_open_member), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
   return editor;
+}
+
+/**
+ * mdk_members_page_open_classification:
+ * @self: a #MdkMembersPage
+ *
+ * Opens the window where head office keeps member groups and custom
+ * fields; the filters read them again when it closes.
+ *
+ * Returns: (transfer none) (nullable): the window, or %NULL before a database is set
+ */
+MdkClassificationWindow *
+mdk_members_page_open_classification (MdkMembersPage *self)
+{
+  MdkClassificationWindow *window;
+
+  g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), NULL);
+
+  if (self->database == NULL)
+    return NULL;
+
+  window = mdk_classification_window_new (self->database);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (window, "destroy", G_CALLBACK (on_classification_closed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mdk-core.h"
+#include "mdk-classification-window.h"
 #include "mdk-member-editor.h"
 #include "mdk-member-window.h"
 
@@ -31,5 +32,6 @@ gboolean       mdk_members_page_get_exporting (MdkMembersPage *self);
 
 MdkMemberEditor *mdk_members_page_new_member (MdkMembersPage *self,
                                               const char     *entry_channel);
+MdkClassificationWindow *mdk_members_page_open_classification (MdkMembersPage *self);
 
 G_END_DECLS
