@@ -9,9 +9,9 @@
 
 #include "mdk-database.h"
 #include "mdk-demo.h"
+#include "mdk-pg-copy.h"
 #include "mdk-pinyin.h"
 
-#define COPY_BUFFER_SIZE (1 << 20)
 #define PROGRESS_STEP 10000
 #define HEAD_OFFICE_STORE_ID 1
 
@@ -203,101 +203,7 @@ mdk_demo_id_number_is_valid (const char *id_number)
   return id_check_character (id_number) == id_number[17];
 }
 
-typedef struct
-{
-  PGconn       *conn;
-  GString      *buffer;
-  GCancellable *cancellable;
-} Copy;
-
-static void
-copy_field (GString    *buffer,
-            const char *value,
-            gboolean    last)
-{
-  if (value == NULL)
-    g_string_append (buffer, "\\N");
-  else
-    for (const char *p = value; *p; p++)
-      {
-        if (*p == '\\' || *p == '\t' || *p == '\n' || *p == '\r')
-          g_string_append_c (buffer, '\\');
-        g_string_append_c (buffer, *p == '\n' ? 'n' : *p == '\r' ? 'r' : *p == '\t' ? 't' : *p);
-      }
-  g_string_append_c (buffer, last ? '\n' : '\t');
-}
-
-static gboolean
-copy_begin (Copy        *copy,
-            const char  *statement,
-            GError     **error)
-{
-  g_autoptr(PGresult) result = PQexec (copy->conn, statement);
-
-  if (PQresultStatus (result) != PGRES_COPY_IN)
-    {
-      g_propagate_error (error, mdk_database_error_new_from_result (copy->conn, result));
-      return FALSE;
-    }
-
-  g_string_truncate (copy->buffer, 0);
-  return TRUE;
-}
-
-static gboolean
-copy_flush (Copy    *copy,
-            GError **error)
-{
-  if (copy->buffer->len == 0)
-    return TRUE;
-
-  if (PQputCopyData (copy->conn, copy->buffer->str, copy->buffer->len) != 1)
-    {
-      g_propagate_error (error, mdk_database_error_new_from_result (copy->conn, NULL));
-      return FALSE;
-    }
-
-  g_string_truncate (copy->buffer, 0);
-  return TRUE;
-}
-
-static gboolean
-copy_end (Copy     *copy,
-          gboolean  ok,
-          GError  **error)
-{
-  g_autoptr(PGresult) result = NULL;
-
-  if (ok && !copy_flush (copy, error))
-    ok = FALSE;
-
-  if (PQputCopyEnd (copy->conn, ok ? NULL : "cancelled") != 1)
-    ok = FALSE;
-
-  result = PQgetResult (copy->conn);
-  if (ok && PQresultStatus (result) != PGRES_COMMAND_OK)
-    {
-      g_propagate_error (error, mdk_database_error_new_from_result (copy->conn, result));
-      ok = FALSE;
-    }
-
-  /* Drain, so that the connection is ready for the next statement. */
-  g_clear_pointer (&result, PQclear);
-  while ((result = PQgetResult (copy->conn)) != NULL)
-    g_clear_pointer (&result, PQclear);
-
-  return ok;
-}
-
-static gboolean
-copy_row_done (Copy    *copy,
-               GError **error)
-{
-  if (copy->buffer->len < COPY_BUFFER_SIZE)
-    return TRUE;
-
-  return copy_flush (copy, error);
-}
+typedef MdkPgCopy Copy;
 
 static gboolean
 exec_params (PGconn      *conn,
@@ -632,29 +538,6 @@ draw_person (Rng    *rng,
   return channel;
 }
 
-/* A PostgreSQL array literal: every element quoted, so that no name can
- * break out of it. */
-static char *
-array_literal (const char * const *items)
-{
-  GString *out = g_string_new ("{");
-
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      g_string_append (out, i ? ",\"" : "\"");
-      for (const char *p = items[i]; *p; p++)
-        {
-          if (*p == '"' || *p == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      g_string_append_c (out, '"');
-    }
-  g_string_append_c (out, '}');
-
-  return g_string_free (out, FALSE);
-}
-
 static void
 member_row (GString     *out,
             guint64      seed,
@@ -706,21 +589,21 @@ member_row (GString     *out,
 
   status_roll = rng_below (&rng, 100);
 
-  copy_field (out, id, FALSE);
-  copy_field (out, name, FALSE);
-  copy_field (out, (char[]) { person->gender, 0 }, FALSE);
-  copy_field (out, mobile, FALSE);
-  copy_field (out, email, FALSE);
-  copy_field (out, id_number, FALSE);
-  copy_field (out, birthday, FALSE);
-  copy_field (out, anniversary, FALSE);
-  copy_field (out, joined, FALSE);
-  copy_field (out, store, FALSE);
-  copy_field (out, channel, FALSE);
-  copy_field (out, operator, FALSE);
-  copy_field (out, status_roll < 95 ? "active" : status_roll < 99 ? "inactive" : "blacklisted", FALSE);
-  copy_field (out, joined, FALSE);
-  copy_field (out, joined, FALSE);
+  mdk_pg_copy_field (out, id, FALSE);
+  mdk_pg_copy_field (out, name, FALSE);
+  mdk_pg_copy_field (out, (char[]) { person->gender, 0 }, FALSE);
+  mdk_pg_copy_field (out, mobile, FALSE);
+  mdk_pg_copy_field (out, email, FALSE);
+  mdk_pg_copy_field (out, id_number, FALSE);
+  mdk_pg_copy_field (out, birthday, FALSE);
+  mdk_pg_copy_field (out, anniversary, FALSE);
+  mdk_pg_copy_field (out, joined, FALSE);
+  mdk_pg_copy_field (out, store, FALSE);
+  mdk_pg_copy_field (out, channel, FALSE);
+  mdk_pg_copy_field (out, operator, FALSE);
+  mdk_pg_copy_field (out, status_roll < 95 ? "active" : status_roll < 99 ? "inactive" : "blacklisted", FALSE);
+  mdk_pg_copy_field (out, joined, FALSE);
+  mdk_pg_copy_field (out, joined, FALSE);
 
   /* The search keys, from the same table the database uses, so that the
    * trigger has nothing left to compute during a bulk load. */
@@ -728,11 +611,11 @@ member_row (GString     *out,
     g_autofree char *pinyin = mdk_name_pinyin (name);
     g_autofree char *initials = mdk_name_initials (name);
     g_auto(GStrv) grams = mdk_name_grams (name);
-    g_autofree char *grams_literal = array_literal ((const char * const *) grams);
+    g_autofree char *grams_literal = mdk_pg_text_array ((const char * const *) grams);
 
-    copy_field (out, pinyin, FALSE);
-    copy_field (out, initials, FALSE);
-    copy_field (out, grams_literal, TRUE);
+    mdk_pg_copy_field (out, pinyin, FALSE);
+    mdk_pg_copy_field (out, initials, FALSE);
+    mdk_pg_copy_field (out, grams_literal, TRUE);
   }
 }
 
@@ -786,15 +669,15 @@ card_row (GString      *out,
         state = "expired";
     }
 
-  copy_field (out, id, FALSE);
-  copy_field (out, card_no, FALSE);
-  copy_field (out, type_id, FALSE);
-  copy_field (out, member, FALSE);
-  copy_field (out, primary, FALSE);
-  copy_field (out, state, FALSE);
-  copy_field (out, issued, FALSE);
-  copy_field (out, store, FALSE);
-  copy_field (out, expires, TRUE);
+  mdk_pg_copy_field (out, id, FALSE);
+  mdk_pg_copy_field (out, card_no, FALSE);
+  mdk_pg_copy_field (out, type_id, FALSE);
+  mdk_pg_copy_field (out, member, FALSE);
+  mdk_pg_copy_field (out, primary, FALSE);
+  mdk_pg_copy_field (out, state, FALSE);
+  mdk_pg_copy_field (out, issued, FALSE);
+  mdk_pg_copy_field (out, store, FALSE);
+  mdk_pg_copy_field (out, expires, TRUE);
 }
 
 static gboolean
@@ -827,7 +710,7 @@ copy_members (Copy     *copy,
 {
   gboolean ok = TRUE;
 
-  if (!copy_begin (copy,
+  if (!mdk_pg_copy_begin (copy,
                    "COPY mdk.members (id, name, gender, mobile, email, id_number, birthday, anniversary, "
                    "joined_at, home_store_id, entry_channel, entry_operator_id, status, created_at, updated_at, "
                    "name_pinyin, name_initials, name_grams) "
@@ -842,11 +725,11 @@ copy_members (Copy     *copy,
       if (ok)
         {
           member_row (copy->buffer, seed, row, store_ids, &person);
-          ok = copy_row_done (copy, error);
+          ok = mdk_pg_copy_row_done (copy, error);
         }
     }
 
-  return copy_end (copy, ok, ok ? error : NULL) && ok;
+  return mdk_pg_copy_end (copy, ok, ok ? error : NULL) && ok;
 }
 
 static gboolean
@@ -861,7 +744,7 @@ copy_cards (Copy     *copy,
   gboolean ok = TRUE;
   guint card_id = 0;
 
-  if (!copy_begin (copy,
+  if (!mdk_pg_copy_begin (copy,
                    "COPY mdk.cards (id, card_no, card_type_id, member_id, primary_card_id, state, issued_at, "
                    "issued_store_id, expires_on) FROM STDIN", error))
     return FALSE;
@@ -892,10 +775,10 @@ copy_cards (Copy     *copy,
           (type == CT_PERSONAL || type == CT_GOLD || type == CT_VIP))
         card_row (copy->buffer, ++card_id, CT_AFFILIATE, row + 1, main_id, "active", &person, store_ids);
 
-      ok = copy_row_done (copy, error);
+      ok = mdk_pg_copy_row_done (copy, error);
     }
 
-  return copy_end (copy, ok, ok ? error : NULL) && ok;
+  return mdk_pg_copy_end (copy, ok, ok ? error : NULL) && ok;
 }
 
 static gboolean
@@ -1001,7 +884,7 @@ generate_in_transaction (PGconn              *conn,
                          GError             **error)
 {
   g_autoptr(GArray) store_ids = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GString) buffer = g_string_sized_new (COPY_BUFFER_SIZE + 4096);
+  g_autoptr(GString) buffer = g_string_sized_new (MDK_PG_COPY_BUFFER_SIZE + 4096);
   g_autoptr(GPtrArray) indexes = NULL;
   Copy copy = { conn, buffer, cancellable };
 
