@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -15,6 +16,11 @@ static int opt_members = 1000;
 static gint64 opt_seed = 1;
 static char *opt_query;
 static char *opt_output;
+static char *opt_store;
+static char *opt_duplicates;
+static char *opt_report;
+static char **opt_map;
+static const char *opt_file;
 
 static const GOptionEntry entries[] = {
   { "dbname", 'd', 0, G_OPTION_ARG_STRING, &opt_dbname,
@@ -23,6 +29,10 @@ static const GOptionEntry entries[] = {
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("demo: the seed; the same seed gives the same data (default 1)"), "S" },
   { "query", 0, 0, G_OPTION_ARG_STRING, &opt_query, N_("export: what to search for, as in the search field (default: every member)"), N_("TEXT") },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("export: the file to write, .xlsx or .csv"), N_("FILE") },
+  { "store", 0, 0, G_OPTION_ARG_STRING, &opt_store, N_("import: the home store (code or name) of rows that name none"), N_("STORE") },
+  { "duplicates", 0, 0, G_OPTION_ARG_STRING, &opt_duplicates, N_("import: what to do with rows for existing members: skip (default), update or merge"), N_("POLICY") },
+  { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report, N_("import: write the rejected rows, with their reasons, to this CSV file"), N_("FILE") },
+  { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_map, N_("import: what a column holds, overriding its header: COLUMN=name|mobile|gender|email|id_number|birthday|anniversary|store|group|tags|custom:KEY, or COLUMN= to ignore it"), N_("COLUMN=FIELD") },
   { NULL }
 };
 
@@ -235,6 +245,150 @@ command_export (Session  *session,
   return TRUE;
 }
 
+static void
+print_import_progress (double      fraction,
+                       const char *stage,
+                       gpointer    user_data)
+{
+  g_printerr ("\r%-40s %3d%%", stage, (int) (fraction * 100));
+}
+
+static gboolean
+apply_mappings (MdkImportPlan  *plan,
+                GError        **error)
+{
+  for (guint m = 0; opt_map != NULL && opt_map[m] != NULL; m++)
+    {
+      const char *equals = strrchr (opt_map[m], '=');
+      g_autofree char *column = equals ? g_strndup (opt_map[m], equals - opt_map[m]) : NULL;
+      gboolean found = FALSE;
+
+      for (guint i = 0; column != NULL && plan->header[i] != NULL; i++)
+        if (g_str_equal (plan->header[i], column))
+          {
+            g_free (plan->targets[i]);
+            plan->targets[i] = g_strdup (equals + 1);
+            found = TRUE;
+          }
+      if (!found)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--map %s: the file has no column with that header"), opt_map[m]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_store (Session        *session,
+               MdkImportPlan  *plan,
+               GError        **error)
+{
+  const char *params[] = { opt_store };
+  g_autoptr(PGresult) result = NULL;
+
+  if (opt_store == NULL)
+    return TRUE;
+
+  result = mdk_pg_exec (session->conn, "SELECT id FROM mdk.stores WHERE is_active AND (code = $1 OR name = $1)",
+                        1, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--store %s: there is no open store with that code or name"), opt_store);
+      return FALSE;
+    }
+  plan->default_store_id = mdk_pg_get_int64 (result, 0, 0);
+  return TRUE;
+}
+
+static void
+print_rejections (const MdkImportResult *result)
+{
+  for (guint i = 0; i < result->rejections->len; i++)
+    {
+      MdkImportRejection *rejection = g_ptr_array_index (result->rejections, i);
+      g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, rejection->line);
+
+      /* Translators: a rejected row of an import: its line, then why */
+      g_printerr (_("line %s: %s\n"), line, rejection->reason);
+    }
+}
+
+static gboolean
+command_import (Session  *session,
+                GError  **error)
+{
+  g_autoptr(GListModel) fields = NULL;
+  g_autoptr(MdkImportPlan) plan = NULL;
+  g_autoptr(MdkImportResult) result = NULL;
+  g_autofree char *summary = NULL;
+
+  if ((fields = mdk_custom_fields_load (session->conn, error)) == NULL ||
+      (plan = mdk_import_plan_new (opt_file, fields, error)) == NULL ||
+      !apply_mappings (plan, error) ||
+      !resolve_store (session, plan, error))
+    return FALSE;
+
+  if (opt_duplicates == NULL || g_str_equal (opt_duplicates, "skip"))
+    plan->duplicates = MDK_IMPORT_SKIP;
+  else if (g_str_equal (opt_duplicates, "update"))
+    plan->duplicates = MDK_IMPORT_UPDATE;
+  else if (g_str_equal (opt_duplicates, "merge"))
+    plan->duplicates = MDK_IMPORT_MERGE;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--duplicates %s: say skip, update or merge"), opt_duplicates);
+      return FALSE;
+    }
+
+  if (!mdk_pg_exec_command (session->conn, "BEGIN", 0, NULL, error))
+    return FALSE;
+  result = mdk_member_import (session->conn, plan, isatty (STDERR_FILENO) ? print_import_progress : NULL, NULL,
+                              NULL, error);
+  if (result == NULL || !mdk_pg_exec_command (session->conn, "COMMIT", 0, NULL, error))
+    {
+      mdk_pg_exec_command (session->conn, "ROLLBACK", 0, NULL, NULL);
+      return FALSE;
+    }
+  if (isatty (STDERR_FILENO))
+    g_printerr ("\n");
+
+  {
+    g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, result->n_rows);
+    g_autofree char *inserted = g_strdup_printf ("%" G_GUINT64_FORMAT, result->n_inserted);
+    g_autofree char *updated = g_strdup_printf ("%" G_GUINT64_FORMAT, result->n_updated);
+    g_autofree char *skipped = g_strdup_printf ("%" G_GUINT64_FORMAT, result->n_skipped);
+    g_autofree char *rejected = g_strdup_printf ("%u", result->rejections->len);
+    g_autofree char *kept = g_strdup_printf ("%" G_GUINT64_FORMAT, result->n_birthdays_kept);
+
+    /* Translators: a file name, then counts of rows */
+    summary = g_strdup_printf (_("%s: %s rows, %s new members, %s updated, %s skipped, %s rejected.\n"),
+                               opt_file, rows, inserted, updated, skipped, rejected);
+    g_print ("%s", summary);
+    if (result->n_birthdays_kept > 0)
+      /* Translators: %s is a number of members */
+      g_print (_("%s existing birthdays differ from the file and were kept: change them in the member form, "
+                 "where head office’s policy applies.\n"), kept);
+  }
+
+  if (opt_report != NULL && !mdk_import_result_write_report (result, plan, opt_report, error))
+    return FALSE;
+  if (result->rejections->len == 0)
+    return TRUE;
+
+  print_rejections (result);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+               ngettext ("%u row was rejected; the others landed.", "%u rows were rejected; the others landed.",
+                         result->rejections->len),
+               result->rejections->len);
+  return FALSE;
+}
+
 static const struct {
   const char *name;
   gboolean (*run) (Session *, GError **);
@@ -244,6 +398,8 @@ static const struct {
   { "demo", command_demo, N_("Load a demo chain into an empty database") },
   { "status", command_status, N_("Show the server, the schema version and how much data there is") },
   { "export", command_export, N_("“export members --output FILE [--query TEXT]”: members to Excel or CSV") },
+  { "import", command_import, N_("“import members FILE [--store STORE] [--duplicates skip|update|merge] [--report FILE]”: "
+                                 "members from CSV, as one unit; exits with 0 only when every row landed") },
 };
 
 static char *
@@ -281,12 +437,14 @@ main (int   argc,
       return 2;
     }
 
-  /* "export" takes what to export, so far only "members". */
+  /* "export" and "import" take what to export or import, so far only
+   * "members"; "import" then takes the file. */
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name) &&
-        argc == (g_str_equal (argv[1], "export") ? 3 : 2) &&
+        argc == (g_str_equal (argv[1], "export") ? 3 : g_str_equal (argv[1], "import") ? 4 : 2) &&
         (argc == 2 || g_str_equal (argv[2], "members")))
       {
+        opt_file = argc == 4 ? argv[3] : NULL;
         ok = session_open (&session, &error) && commands[i].run (&session, &error);
         session_close (&session);
         if (!ok)

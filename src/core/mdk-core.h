@@ -6,6 +6,7 @@
 
 #include "mdk-choice.h"
 #include "mdk-conninfo.h"
+#include "mdk-csv-reader.h"
 #include "mdk-context.h"
 #include "mdk-database.h"
 #include "mdk-database-error.h"
@@ -16,6 +17,7 @@
 #include "mdk-member-detail.h"
 #include "mdk-member-draft.h"
 #include "mdk-member-export.h"
+#include "mdk-member-import.h"
 #include "mdk-custom-field.h"
 #include "mdk-member-list.h"
 #include "mdk-member-query.h"
@@ -25,4 +27,5 @@
 #include "mdk-money.h"
 #include "mdk-org.h"
 #include "mdk-org-repo.h"
+#include "mdk-pg-copy.h"
 #include "mdk-pinyin.h"

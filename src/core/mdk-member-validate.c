@@ -439,10 +439,10 @@ set_date_error (GError     **error,
   g_autofree char *canonical = canonical_text (text);
   guint year = 0;
 
+  /* 29 February of a year that has none deserves its own words. */
   if (canonical != NULL &&
-      (sscanf (canonical, "%4u-02-29", &year) == 1 || sscanf (canonical, "%4u/2/29", &year) == 1 ||
-       sscanf (canonical, "%4u年2月29日", &year) == 1) &&
-      year >= 1000 && !g_date_is_leap_year (year))
+      g_regex_match_simple ("^[0-9]{4}([-/.]0?2[-/.]29|年0?2月29日|0229)$", canonical, 0, 0) &&
+      sscanf (canonical, "%4u", &year) == 1 && year >= 1000 && !g_date_is_leap_year (year))
     g_set_error (error, MDK_MEMBER_ERROR, code,
                  /* Translators: %u is a year that is not a leap year */
                  _("%u is not a leap year: it has no 29 February."), year);
@@ -582,4 +582,49 @@ mdk_member_normalize_tags (const char  *text,
 
   g_ptr_array_add (tags, NULL);
   return (char **) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
+}
+
+/**
+ * mdk_member_normalize_gender:
+ * @text: (nullable): a gender as spreadsheets hold it: 男, 女, M, F, male,
+ *   female, 先生, 女士…
+ * @normalized: (out) (transfer full) (optional): "M", "F" or "U" (not given)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when @text is blank or a gender Memberdesk knows
+ */
+gboolean
+mdk_member_normalize_gender (const char  *text,
+                             char       **normalized,
+                             GError     **error)
+{
+  static const struct { const char *text; const char *gender; } genders[] = {
+    { "m", "M" }, { "male", "M" }, { "man", "M" }, { "男", "M" }, { "男性", "M" }, { "先生", "M" },
+    { "f", "F" }, { "female", "F" }, { "woman", "F" }, { "女", "F" }, { "女性", "F" }, { "女士", "F" },
+    { "u", "U" }, { "unknown", "U" }, { "未知", "U" }, { "保密", "U" }, { "不详", "U" },
+  };
+  g_autofree char *canonical = canonical_text (text);
+  g_autofree char *lower = canonical ? g_utf8_strdown (canonical, -1) : NULL;
+
+  if (normalized != NULL)
+    *normalized = NULL;
+
+  if (lower == NULL)
+    {
+      if (normalized != NULL)
+        *normalized = g_strdup ("U");
+      return TRUE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (genders); i++)
+    if (g_str_equal (lower, genders[i].text))
+      {
+        if (normalized != NULL)
+          *normalized = g_strdup (genders[i].gender);
+        return TRUE;
+      }
+
+  g_set_error_literal (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_GENDER,
+                       _("Write the gender as 男 or 女, M or F, or leave it empty."));
+  return FALSE;
 }

@@ -80,5 +80,8 @@ gboolean  mdk_member_parse_date           (const char   *text,
 char     *mdk_member_id_number_birthday   (const char   *id_number);
 char    **mdk_member_normalize_tags       (const char   *text,
                                            GError      **error);
+gboolean  mdk_member_normalize_gender     (const char   *text,
+                                           char        **normalized,
+                                           GError      **error);
 
 G_END_DECLS
