@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <xlsxwriter.h>
 
 #include "mdk-test-fixture.h"
 
@@ -381,6 +382,87 @@ test_update_and_merge (void)
   g_unlink (second);
 }
 
+
+static void
+write_workbook (const char *path,
+                gboolean    constant_memory)
+{
+  lxw_workbook_options options = { .constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE };
+  lxw_workbook *workbook = workbook_new_opt (path, &options);
+  lxw_worksheet *sheet = workbook_add_worksheet (workbook, "会员");
+  lxw_format *date = workbook_add_format (workbook);
+  lxw_datetime birthday = { 2000, 2, 29, 0, 0, 0 };
+  lxw_datetime other = { 1985, 7, 1, 0, 0, 0 };
+
+  format_set_num_format (date, "yyyy\"年\"m\"月\"d\"日\"");
+  worksheet_write_string (sheet, 0, 0, "姓名", NULL);
+  worksheet_write_string (sheet, 0, 1, "手机号", NULL);
+  worksheet_write_string (sheet, 0, 2, "生日", NULL);
+  worksheet_write_string (sheet, 0, 3, "性别", NULL);
+  /* A mobile number kept as a number, a date kept as a date. */
+  worksheet_write_string (sheet, 1, 0, "表格一", NULL);
+  worksheet_write_number (sheet, 1, 1, 13700000001.0, NULL);
+  worksheet_write_datetime (sheet, 1, 2, &birthday, date);
+  worksheet_write_string (sheet, 1, 3, "女", NULL);
+  /* Row 3 is left empty; row 4 has its date as text and a gap before gender. */
+  worksheet_write_string (sheet, 3, 0, "表格二 👩‍👩‍👧", NULL);
+  worksheet_write_string (sheet, 3, 1, "137 0000 0002", NULL);
+  worksheet_write_string (sheet, 3, 2, "1990/5/17", NULL);
+  worksheet_write_string (sheet, 4, 0, "表格三", NULL);
+  worksheet_write_number (sheet, 4, 1, 13700000003.0, NULL);
+  worksheet_write_datetime (sheet, 4, 2, &other, date);
+  worksheet_write_string (sheet, 4, 3, "男", NULL);
+  /* And one bad row. */
+  worksheet_write_string (sheet, 5, 0, "表格四", NULL);
+  worksheet_write_number (sheet, 5, 1, 12345, NULL);
+  g_assert_cmpint (workbook_close (workbook), ==, LXW_NO_ERROR);
+}
+
+static void
+test_xlsx_file (void)
+{
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      g_autoptr(MdkTestDb) db = chain_db ();
+      g_autofree char *path = g_build_filename (dir, mode ? "inline.xlsx" : "shared.xlsx", NULL);
+      g_autoptr(MdkImportPlan) plan = NULL;
+      g_autoptr(MdkImportResult) result = NULL;
+      g_autofree char *rows = NULL;
+      MdkImportRejection *rejection;
+
+      write_workbook (path, mode == 1);
+      plan = plan_for (path, MDK_IMPORT_SKIP);
+      g_assert_cmpstr (plan->encoding, ==, "XLSX");
+      g_assert_cmpstr (plan->targets[2], ==, "birthday");
+      g_assert_cmpuint (plan->preview->len, ==, 4);
+
+      result = run_import (db, plan);
+      g_assert_cmpuint (result->n_rows, ==, 4);
+      g_assert_cmpuint (result->n_inserted, ==, 3);
+      g_assert_cmpuint (result->rejections->len, ==, 1);
+      rejection = g_ptr_array_index (result->rejections, 0);
+      g_assert_cmpuint (rejection->line, ==, 6);  /* the sheet's row number */
+      g_assert_cmpstr (rejection->fields[1], ==, "12345");
+
+      rows = mdk_test_query_string (db->conn, "SELECT string_agg(name || ' ' || mobile || ' ' || coalesce(birthday::text, '-') "
+                                              "|| ' ' || gender, '|' ORDER BY mobile) FROM mdk.members");
+      g_assert_cmpstr (rows, ==, "表格一 13700000001 2000-02-29 F|表格二 👩‍👩‍👧 13700000002 1990-05-17 U|"
+                                 "表格三 13700000003 1985-07-01 M");
+      g_unlink (path);
+    }
+
+  /* Not a workbook at all. */
+  {
+    g_autofree char *fake = write_file ("fake.xlsx", "name,mobile\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdkImportPlan) plan = mdk_import_plan_new (fake, NULL, &error);
+
+    g_assert_null (plan);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_unlink (fake);
+  }
+}
+
 static void
 cancel_when_reading (double      fraction,
                      const char *stage,
@@ -543,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/member-import/headers", test_headers);
   g_test_add_func ("/member-import/nasty-file", test_nasty_file);
   g_test_add_func ("/member-import/gbk-file", test_gbk_file);
+  g_test_add_func ("/member-import/xlsx-file", test_xlsx_file);
   g_test_add_func ("/member-import/update-and-merge", test_update_and_merge);
   g_test_add_func ("/member-import/cancel-leaves-nothing", test_cancel_leaves_nothing);
   g_test_add_func ("/member-import/killed-import-leaves-nothing", test_killed_import_leaves_nothing);

@@ -431,6 +431,88 @@ test_classification (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static void
+wait_for_import (MdkImportWindow *window)
+{
+  for (guint i = 0; i < 600 && mdk_import_window_get_busy (window); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_import_window_get_busy (window));
+  mdk_test_wait_ms (300);
+}
+
+static void
+test_import (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = mdk_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "会员导入.csv", NULL);
+  g_autofree char *report = g_build_filename (dir, "report.csv", NULL);
+  g_autofree char *taken = NULL;
+  g_autofree char *text = NULL;
+  MdkWindow *window = mdk_window_new (NULL);
+  MdkMembersPage *members;
+  MdkImportWindow *import;
+  const MdkImportResult *result;
+  gint64 before;
+
+  g_assert_true (mdk_context_open (context, NULL, &error));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  mdk_window_set_context (window, context);
+  wait_until_idle (window);
+  members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
+  before = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members");
+  taken = mdk_test_query_string (db->conn, "SELECT mobile FROM mdk.members WHERE id = 7");
+
+  /* A file as an enterprise sends it: Chinese headers, one column of notes. */
+  text = g_strdup_printf ("\xEF\xBB\xBF姓名,手机号码,性别,出生日期,备注\r\n"
+                          "导入一,13900000101,男,1990/1/1,新客户\r\n"
+                          "导入二,13900000102,女,2000-02-29,\r\n"
+                          "导入三,139 0000 0103,,2023-02-29,日期不对\r\n"
+                          "老会员,%s,女,,已经是会员\r\n", taken);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+
+  import = mdk_members_page_import_file (members, path);
+  gtk_window_set_default_size (GTK_WINDOW (import), 720, 1100);
+  wait_for_import (import);
+  g_assert_cmpstr (mdk_import_window_get_page (import), ==, "mapping");
+  g_assert_cmpstr (mdk_import_window_get_plan (import)->targets[1], ==, "mobile");
+  g_assert_cmpstr (mdk_import_window_get_plan (import)->targets[3], ==, "birthday");
+  g_assert_cmpstr (mdk_import_window_get_plan (import)->targets[4], ==, "");
+  /* The person maps the notes column to tags. */
+  mdk_import_window_set_target (import, 4, "tags");
+  g_assert_cmpstr (mdk_import_window_get_plan (import)->targets[4], ==, "tags");
+  mdk_test_save_screenshot (GTK_WIDGET (import), "import-mapping");
+
+  g_object_ref (import);
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.start", NULL);
+  wait_for_import (import);
+  g_assert_cmpstr (mdk_import_window_get_page (import), ==, "result");
+  result = mdk_import_window_get_result (import);
+  g_assert_cmpuint (result->n_inserted, ==, 2);
+  g_assert_cmpuint (result->n_skipped, ==, 1);
+  g_assert_cmpuint (result->rejections->len, ==, 1);
+  g_assert_cmpuint (((MdkImportRejection *) g_ptr_array_index (result->rejections, 0))->line, ==, 4);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members"), ==, before + 2);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members m WHERE m.mobile = '13900000101' "
+                                                 "AND mdk.member_tag_names(m.id) = '新客户'"), ==, 1);
+  mdk_test_save_screenshot (GTK_WIDGET (import), "import-result");
+
+  g_assert_true (mdk_import_window_save_report (import, report, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (report, G_FILE_TEST_EXISTS));
+  g_unlink (report);
+  gtk_window_destroy (GTK_WINDOW (import));
+  g_object_unref (import);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_preferences (void)
 {
@@ -500,6 +582,7 @@ main (int   argc,
   g_test_add_func ("/ui/sections", test_sections);
   g_test_add_func ("/ui/member-editor", test_member_editor);
   g_test_add_func ("/ui/classification", test_classification);
+  g_test_add_func ("/ui/import", test_import);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

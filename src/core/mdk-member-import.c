@@ -27,6 +27,7 @@
 #include "mdk-member-import.h"
 #include "mdk-pg-copy.h"
 #include "mdk-pinyin.h"
+#include "mdk-xlsx-reader.h"
 
 #define N_PREVIEW_ROWS 8
 /* Reading and checking the file is this share of the progress bar. */
@@ -137,26 +138,75 @@ is_blank_row (char **fields)
   return TRUE;
 }
 
-static MdkCsvReader *
-open_reader (const char  *path,
+/* A CSV file or the first sheet of a workbook, row by row. */
+typedef struct
+{
+  MdkCsvReader  *csv;
+  MdkXlsxReader *xlsx;
+} Source;
+
+static void
+source_free (Source *source)
+{
+  g_clear_pointer (&source->csv, mdk_csv_reader_free);
+  g_clear_pointer (&source->xlsx, mdk_xlsx_reader_free);
+  g_free (source);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Source, source_free)
+
+static Source *
+source_open (const char  *path,
              GError     **error)
 {
+  g_autoptr(Source) source = g_new0 (Source, 1);
   g_autofree char *lower = g_ascii_strdown (path, -1);
 
-  if (g_str_has_suffix (lower, ".xlsx") || g_str_has_suffix (lower, ".xls"))
+  if (g_str_has_suffix (lower, ".xls"))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("Reading Excel files is not built yet. In the spreadsheet, save the sheet as "
-                             "“CSV UTF-8” and import that file."));
+                           _("This is an Excel 97–2003 workbook (.xls). Save it from the spreadsheet as .xlsx or "
+                             "as “CSV UTF-8”, and import that file."));
       return NULL;
     }
 
-  return mdk_csv_reader_new_for_path (path, error);
+  if (g_str_has_suffix (lower, ".xlsx"))
+    source->xlsx = mdk_xlsx_reader_new_for_path (path, error);
+  else
+    source->csv = mdk_csv_reader_new_for_path (path, error);
+
+  return source->csv != NULL || source->xlsx != NULL ? g_steal_pointer (&source) : NULL;
+}
+
+static char **
+source_next (Source  *source,
+             GError **error)
+{
+  return source->csv != NULL ? mdk_csv_reader_next (source->csv) : mdk_xlsx_reader_next (source->xlsx, error);
+}
+
+static guint64
+source_line (Source *source)
+{
+  return source->csv != NULL ? mdk_csv_reader_get_line (source->csv) : mdk_xlsx_reader_get_line (source->xlsx);
+}
+
+static double
+source_fraction (Source *source)
+{
+  return source->csv != NULL ? mdk_csv_reader_get_fraction (source->csv)
+                             : mdk_xlsx_reader_get_fraction (source->xlsx);
+}
+
+static const char *
+source_encoding (Source *source)
+{
+  return source->csv != NULL ? mdk_csv_reader_get_encoding (source->csv) : "XLSX";
 }
 
 /**
  * mdk_import_plan_new:
- * @path: a CSV file
+ * @path: a CSV file or an .xlsx workbook (its first sheet)
  * @custom_fields: (nullable): the custom fields in use, to recognise their columns
  * @error: return location for a #GError
  *
@@ -170,24 +220,28 @@ mdk_import_plan_new (const char  *path,
                      GListModel  *custom_fields,
                      GError     **error)
 {
-  g_autoptr(MdkCsvReader) reader = NULL;
+  g_autoptr(Source) source = NULL;
   g_autoptr(MdkImportPlan) plan = g_new0 (MdkImportPlan, 1);
+  g_autoptr(GError) local_error = NULL;
   char **row;
   guint n_columns;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if ((reader = open_reader (path, error)) == NULL)
+  if ((source = source_open (path, error)) == NULL)
     return NULL;
 
   plan->path = g_strdup (path);
-  plan->encoding = g_strdup (mdk_csv_reader_get_encoding (reader));
+  plan->encoding = g_strdup (source_encoding (source));
   plan->preview = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  plan->header = mdk_csv_reader_next (reader);
+  plan->header = source_next (source, &local_error);
   if (plan->header == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("This file is empty. Choose the file with the members."));
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("This file is empty. Choose the file with the members."));
       return NULL;
     }
 
@@ -204,7 +258,7 @@ mdk_import_plan_new (const char  *path,
       plan->targets[i] = g_strdup (taken ? "" : target);
     }
 
-  while (plan->preview->len < N_PREVIEW_ROWS && (row = mdk_csv_reader_next (reader)) != NULL)
+  while (plan->preview->len < N_PREVIEW_ROWS && (row = source_next (source, NULL)) != NULL)
     {
       if (is_blank_row (row))
         g_strfreev (row);
@@ -605,8 +659,9 @@ static gboolean
 read_rows (Import  *import,
            GError **error)
 {
-  g_autoptr(MdkCsvReader) reader = mdk_csv_reader_new_for_path (import->plan->path, error);
+  g_autoptr(Source) reader = source_open (import->plan->path, error);
   g_autoptr(GString) buffer = NULL;
+  g_autoptr(GError) read_error = NULL;
   MdkPgCopy copy = { import->conn, NULL, import->cancellable };
   char **fields;
   gboolean ok = TRUE;
@@ -617,17 +672,17 @@ read_rows (Import  *import,
 
   buffer = g_string_sized_new (MDK_PG_COPY_BUFFER_SIZE + 4096);
   copy.buffer = buffer;
-  g_strfreev (mdk_csv_reader_next (reader));  /* the header */
+  g_strfreev (source_next (reader, &read_error));  /* the header */
   if (!mdk_pg_copy_begin (&copy, copy_staging_sql, error))
     return FALSE;
 
-  while (ok && (fields = mdk_csv_reader_next (reader)) != NULL)
+  while (ok && read_error == NULL && (fields = source_next (reader, &read_error)) != NULL)
     {
       g_auto(GStrv) row = fields;
       g_autoptr(GError) row_error = NULL;
       g_autoptr(MdkMemberDraft) draft = NULL;
       g_autofree char *custom = NULL;
-      guint64 line = mdk_csv_reader_get_line (reader);
+      guint64 line = source_line (reader);
 
       if (is_blank_row (row))
         continue;
@@ -653,10 +708,15 @@ read_rows (Import  *import,
       if (ok && import->result->n_rows % 4096 == 0)
         {
           ok = !g_cancellable_set_error_if_cancelled (import->cancellable, error);
-          report (import, READ_SHARE * mdk_csv_reader_get_fraction (reader), _("Reading the file"));
+          report (import, READ_SHARE * source_fraction (reader), _("Reading the file"));
         }
     }
 
+  if (ok && read_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      ok = FALSE;
+    }
   return mdk_pg_copy_end (&copy, ok, ok ? error : NULL) && ok;
 }
 

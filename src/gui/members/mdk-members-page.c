@@ -10,6 +10,7 @@
 #include "common/mdk-status-page.h"
 #include "common/mdk-labels.h"
 #include "mdk-classification-window.h"
+#include "mdk-import-window.h"
 #include "mdk-member-editor.h"
 #include "mdk-member-window.h"
 #include "mdk-members-page.h"
@@ -675,6 +676,53 @@ classification_action (GtkWidget  *widget,
 }
 
 static void
+on_import_landed (MdkMembersPage *self)
+{
+  on_filters_changed (self);
+  load_classification (self);
+}
+
+static void
+on_import_file_chosen (GtkNativeDialog *chooser,
+                       int              response,
+                       MdkMembersPage  *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      mdk_members_page_import_file (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MdkMembersPage *self = MDK_MEMBERS_PAGE (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->database == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Import Members"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_filter_add_pattern (filter, "*.CSV");
+  gtk_file_filter_add_pattern (filter, "*.txt");
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_import_file_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
 new_member_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -745,6 +793,7 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "members.new", "s", new_member_action);
   gtk_widget_class_install_action (widget_class, "members.classification", NULL, classification_action);
+  gtk_widget_class_install_action (widget_class, "members.import", NULL, import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "members.new", "s",
                                        "store_counter");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -949,6 +998,34 @@ mdk_members_page_open_classification (MdkMembersPage *self)
   window = mdk_classification_window_new (self->database);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   g_signal_connect_object (window, "destroy", G_CALLBACK (on_classification_closed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/**
+ * mdk_members_page_import_file:
+ * @self: a #MdkMembersPage
+ * @path: a CSV file
+ *
+ * Opens the import window on @path, as *Import…* does once a file is
+ * chosen; the list shows the new members once the import lands.
+ *
+ * Returns: (transfer none) (nullable): the window, or %NULL before a database is set
+ */
+MdkImportWindow *
+mdk_members_page_import_file (MdkMembersPage *self,
+                              const char     *path)
+{
+  MdkImportWindow *window;
+
+  g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), NULL);
+
+  if (self->database == NULL)
+    return NULL;
+
+  window = mdk_import_window_new (self->database, path);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (window, "imported", G_CALLBACK (on_import_landed), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }

@@ -8,6 +8,7 @@
 
 #include "mdk-core.h"
 #include "mdk-classification-window.h"
+#include "mdk-import-window.h"
 #include "mdk-member-editor.h"
 #include "mdk-member-window.h"
 
@@ -33,5 +34,7 @@ gboolean       mdk_members_page_get_exporting (MdkMembersPage *self);
 MdkMemberEditor *mdk_members_page_new_member (MdkMembersPage *self,
                                               const char     *entry_channel);
 MdkClassificationWindow *mdk_members_page_open_classification (MdkMembersPage *self);
+MdkImportWindow *mdk_members_page_import_file (MdkMembersPage *self,
+                                               const char     *path);
 
 G_END_DECLS
