@@ -594,7 +594,7 @@ test_admin_exit_status (void)
   }
   /* Some rows were rejected: not 0, a line for each, and the report. */
   g_assert_cmpint (WEXITSTATUS (status), ==, 1);
-  g_assert_nonnull (strstr (out, "21 rows, 8 new members, 0 updated, 0 skipped, 13 rejected"));
+  g_assert_nonnull (strstr (out, "rows read: 21 · new members: 8 · updated: 0 · skipped: 0 · rejected: 13"));
   g_assert_nonnull (strstr (err, "line 7: The same mobile number as line 2 of the file."));
   g_assert_nonnull (strstr (err, "line 23: A birthday cannot be in the future."));
   g_assert_true (g_file_test (report, G_FILE_TEST_EXISTS));

@@ -367,7 +367,7 @@ command_import (Session  *session,
     g_autofree char *kept = g_strdup_printf ("%" G_GUINT64_FORMAT, result->n_birthdays_kept);
 
     /* Translators: a file name, then counts of rows */
-    summary = g_strdup_printf (_("%s: %s rows, %s new members, %s updated, %s skipped, %s rejected.\n"),
+    summary = g_strdup_printf (_("%s: rows read: %s · new members: %s · updated: %s · skipped: %s · rejected: %s\n"),
                                opt_file, rows, inserted, updated, skipped, rejected);
     g_print ("%s", summary);
     if (result->n_birthdays_kept > 0)
@@ -399,7 +399,7 @@ static const struct {
   { "status", command_status, N_("Show the server, the schema version and how much data there is") },
   { "export", command_export, N_("“export members --output FILE [--query TEXT]”: members to Excel or CSV") },
   { "import", command_import, N_("“import members FILE [--store STORE] [--duplicates skip|update|merge] [--report FILE]”: "
-                                 "members from CSV, as one unit; exits with 0 only when every row landed") },
+                                 "members from CSV or .xlsx, as one unit; exits with 0 only when every row landed") },
 };
 
 static char *

@@ -126,7 +126,12 @@ sample_values (MdkImportWindow *self,
 static void
 check_plan (MdkImportWindow *self)
 {
+  MdkChoice *store = adw_combo_row_get_selected_item (self->store_row);
   g_autoptr(GError) error = NULL;
+
+  if (self->plan == NULL)
+    return;
+  self->plan->default_store_id = store != NULL ? mdk_choice_get_id (store) : 0;
 
   if (mdk_import_plan_check (self->plan, &error))
     set_plan_message (self, NULL);
@@ -328,7 +333,7 @@ show_result (MdkImportWindow *self)
   gtk_label_set_label (self->result_title, n_rejected == 0 ? _("Every Row Was Imported")
                                                            : _("Imported, With Rows Left Out"));
   /* Translators: counts of an import's outcome */
-  g_string_printf (summary, _("%s new members, %s updated, %s already members and skipped, %s rows not imported."),
+  g_string_printf (summary, _("New members: %s · Updated: %s · Already members, left alone: %s · Not imported: %s"),
                    inserted, updated, skipped, rejected);
   if (result->n_birthdays_kept > 0)
     {
@@ -597,13 +602,14 @@ mdk_import_window_init (MdkImportWindow *self)
   self->targets = g_ptr_array_new_with_free_func (g_free);
   self->column_rows = g_ptr_array_new ();
   adw_combo_row_set_expression (self->store_row, label);
+  g_signal_connect_object (self->store_row, "notify::selected", G_CALLBACK (check_plan), self, G_CONNECT_SWAPPED);
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
 }
 
 /**
  * mdk_import_window_new:
  * @database: where the members go
- * @path: the CSV file
+ * @path: a CSV file or an .xlsx workbook
  *
  * Returns: (transfer floating): a window that reads the file and proposes
  *   how to import it

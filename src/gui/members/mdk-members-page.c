@@ -712,11 +712,12 @@ import_action (GtkWidget  *widget,
 
   chooser = gtk_file_chooser_native_new (_("Import Members"), GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_pattern (filter, "*.csv");
-  gtk_file_filter_add_pattern (filter, "*.CSV");
-  gtk_file_filter_add_pattern (filter, "*.txt");
+  gtk_file_filter_set_name (filter, _("CSV files and Excel workbooks"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_filter_add_suffix (filter, "xlsx");
   gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_mime_type (filter, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (on_import_file_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
@@ -1005,7 +1006,7 @@ mdk_members_page_open_classification (MdkMembersPage *self)
 /**
  * mdk_members_page_import_file:
  * @self: a #MdkMembersPage
- * @path: a CSV file
+ * @path: a CSV file or an .xlsx workbook
  *
  * Opens the import window on @path, as *Import…* does once a file is
  * chosen; the list shows the new members once the import lands.
