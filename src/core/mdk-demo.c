@@ -481,18 +481,33 @@ make_mobile (guint64  seed,
   return g_strdup_printf ("%s%08" G_GUINT64_FORMAT, PICK (rng, mobile_prefixes), digits);
 }
 
+/* Resident ID numbers are unique, as they are in life and in the schema:
+ * two people born the same day in the same area get different sequence
+ * numbers (their parity still telling the gender). @used holds the first
+ * 17 digits, as a number, of every ID number handed out. */
 static char *
 make_id_number (Rng          *rng,
                 const GDate  *birthday,
                 char          gender,
-                guint         city)
+                guint         city,
+                GHashTable   *used)
 {
   guint sequence = rng_below (rng, 500) * 2 + (gender == 'M' ? 1 : 0);
-  g_autofree char *first17 = g_strdup_printf ("%s%04u%02u%02u%03u", cities[city].id_area,
-                                              g_date_get_year (birthday), g_date_get_month (birthday),
-                                              g_date_get_day (birthday), sequence % 1000);
 
-  return g_strdup_printf ("%s%c", first17, id_check_character (first17));
+  for (guint attempt = 0; attempt < 500; attempt++, sequence = (sequence + 2) % 1000)
+    {
+      g_autofree char *first17 = g_strdup_printf ("%s%04u%02u%02u%03u", cities[city].id_area,
+                                                  g_date_get_year (birthday), g_date_get_month (birthday),
+                                                  g_date_get_day (birthday), sequence);
+      gsize key = (gsize) g_ascii_strtoull (first17, NULL, 10);
+
+      if (g_hash_table_contains (used, GSIZE_TO_POINTER (key)))
+        continue;
+      g_hash_table_add (used, GSIZE_TO_POINTER (key));
+      return g_strdup_printf ("%s%c", first17, id_check_character (first17));
+    }
+
+  return NULL;
 }
 
 static const char *
@@ -543,6 +558,7 @@ member_row (GString     *out,
             guint64      seed,
             guint        row,
             GArray      *store_ids,
+            GHashTable  *used_ids,
             Person      *person)
 {
   Rng rng = rng_for (seed, 2, row);
@@ -569,7 +585,7 @@ member_row (GString     *out,
   if (rng_below (&rng, 100) < 92)
     birthday = format_date (&person->birthday);
   if (birthday != NULL && rng_below (&rng, 100) < 30)
-    id_number = make_id_number (&rng, &person->birthday, person->gender, city);
+    id_number = make_id_number (&rng, &person->birthday, person->gender, city, used_ids);
   if (rng_below (&rng, 100) < 15)
     {
       GDate date = person->birthday;
@@ -708,6 +724,7 @@ copy_members (Copy     *copy,
               gpointer  progress_data,
               GError  **error)
 {
+  g_autoptr(GHashTable) used_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
   gboolean ok = TRUE;
 
   if (!mdk_pg_copy_begin (copy,
@@ -724,7 +741,7 @@ copy_members (Copy     *copy,
       ok = report_progress (row, n_members * 2, progress, progress_data, copy->cancellable, error);
       if (ok)
         {
-          member_row (copy->buffer, seed, row, store_ids, &person);
+          member_row (copy->buffer, seed, row, store_ids, used_ids, &person);
           ok = mdk_pg_copy_row_done (copy, error);
         }
     }
@@ -814,7 +831,7 @@ static const char *secondary_indexes_sql =
   "JOIN pg_class tc ON tc.oid = i.indrelid "
   "JOIN pg_namespace n ON n.oid = tc.relnamespace "
   "WHERE n.nspname = 'mdk' AND tc.relname IN ('members', 'cards') "
-  "AND NOT i.indisprimary AND NOT i.indisunique "
+  "AND NOT i.indisprimary "
   "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
   "ORDER BY 1";
 
