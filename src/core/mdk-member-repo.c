@@ -141,6 +141,36 @@ query_grams_literal (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* As mdk.name_search_text() spells a name: lower case, without spaces. */
+static char *
+compact_name (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isspace (*p))
+      g_string_append_c (out, g_ascii_tolower (*p));
+
+  return g_string_free (out, FALSE);
+}
+
+/* Latin letters (and the punctuation of Latin names), three or more:
+ * what the trigram index answers. */
+static gboolean
+is_latin_part (const char *text)
+{
+  guint letters = 0;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isalpha (*p))
+        letters++;
+      else if (!strchr (" .'-", *p))
+        return FALSE;
+    }
+  return letters >= 3;
+}
+
 /* The ways a text can match, one condition each. The pinyin is two: the
  * full pinyin is a range of the name order, the initials are not. */
 typedef enum
@@ -224,15 +254,25 @@ append_branch (Statement  *statement,
       break;
 
     case BRANCH_INITIALS:
-      /* The first initial is the first letter of the pinyin: saying so
-       * confines the search to that letter's part of the name order. */
-      append (statement, "m.name_initials COLLATE \"C\" LIKE ? AND m.name_pinyin COLLATE \"C\" LIKE ?",
-              g_strconcat (letters, "%", NULL), g_strdup_printf ("%c%%", letters[0]));
+      append (statement, "m.name_initials COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
       break;
 
     case BRANCH_NAME:
-      append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ?)",
-              query_grams_literal (text), g_strconcat ("%", escaped, "%", NULL));
+      if (is_latin_part (text))
+        {
+          g_autofree char *compact = compact_name (text);
+          g_autofree char *pattern = escape_like (compact);
+
+          /* The grams keep a walk of the name order cheap; the last
+           * condition is the trigram index's, so that a few rows are found
+           * through it. */
+          append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ? "
+                  "AND m.name ~ '[A-Za-z]')",
+                  query_grams_literal (text), g_strconcat ("%", pattern, "%", NULL));
+        }
+      else
+        append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ?)",
+                query_grams_literal (text), g_strconcat ("%", escaped, "%", NULL));
       break;
 
     case N_BRANCHES:
@@ -242,16 +282,13 @@ append_branch (Statement  *statement,
 }
 
 /* Beyond these many rows, walking the name order finds a page sooner than
- * sorting them all. Initials are confined to their letter's part of that
- * order, so walking pays off sooner for them. */
+ * sorting them all. */
 #define SMALL_NAME_ROWS 1000
-#define SMALL_INITIALS_ROWS 300
 
 /* Whether a way of matching finds few rows. Few are best fetched through
  * their own index and sorted; many are best found by walking the list's
  * order until a page is full. Planner estimates get this wrong for rare
- * characters and for initials, whose rows cluster in the name order, so
- * it is asked of the data, cheaply: count up to a bound. */
+ * characters, so it is asked of the data, cheaply: count up to a bound. */
 static gboolean
 branch_is_small (PGconn     *conn,
                  Branch      branch,
@@ -263,10 +300,11 @@ branch_is_small (PGconn     *conn,
 
   if (branch == BRANCH_PINYIN)
     return FALSE;
-  if (branch != BRANCH_NAME && branch != BRANCH_INITIALS)
+  /* Initials are read in name order from their own index, however many. */
+  if (branch != BRANCH_NAME)
     return TRUE;
 
-  bound = branch == BRANCH_NAME ? SMALL_NAME_ROWS : SMALL_INITIALS_ROWS;
+  bound = SMALL_NAME_ROWS;
 
   statement_init (&probe);
   append (&probe, "SELECT count(*) FROM (SELECT 1 FROM mdk.members m WHERE ");
