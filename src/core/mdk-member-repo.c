@@ -124,7 +124,7 @@ query_grams_literal (const char *text)
 
   for (guint i = 0; grams[i] != NULL; i++)
     {
-      if (length > 1 && g_utf8_strlen (grams[i], -1) != 2)
+      if (length > 1 && (g_utf8_strlen (grams[i], -1) != 2 || grams[i][0] == '~'))
         continue;
       g_string_append (out, first ? "\"" : ",\"");
       for (const char *p = grams[i]; *p; p++)
@@ -182,9 +182,25 @@ typedef enum
   BRANCH_EMAIL,
   BRANCH_PINYIN,
   BRANCH_INITIALS,
+  BRANCH_NAME_FIRST,
   BRANCH_NAME,
   N_BRANCHES
 } Branch;
+
+static char *
+single_character (const char *text)
+{
+  g_autofree char *compact = NULL;
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = lower; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      g_string_append_len (out, p, g_utf8_next_char (p) - p);
+  compact = g_string_free (out, FALSE);
+
+  return g_utf8_strlen (compact, -1) == 1 ? g_steal_pointer (&compact) : NULL;
+}
 
 static gboolean
 branch_applies (Branch          branch,
@@ -201,6 +217,12 @@ branch_applies (Branch          branch,
     case BRANCH_ID_NUMBER: return (match & MDK_MEMBER_MATCH_ID_NUMBER) != 0;
     case BRANCH_EMAIL: return (match & MDK_MEMBER_MATCH_EMAIL) != 0;
     case BRANCH_NAME: return (match & MDK_MEMBER_MATCH_NAME) != 0;
+    case BRANCH_NAME_FIRST:
+      {
+        g_autofree char *character = single_character (text);
+
+        return (match & MDK_MEMBER_MATCH_NAME) != 0 && character != NULL;
+      }
     case BRANCH_PINYIN:
     case BRANCH_INITIALS:
       if (!(match & MDK_MEMBER_MATCH_PINYIN))
@@ -221,6 +243,7 @@ append_branch (Statement  *statement,
 {
   g_autofree char *escaped = escape_like (text);
   g_autofree char *letters = letters_only (text);
+  g_autofree char *character = single_character (text);
 
   switch (branch)
     {
@@ -257,8 +280,21 @@ append_branch (Statement  *statement,
       append (statement, "m.name_initials COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
       break;
 
+    case BRANCH_NAME_FIRST:
+      append (statement, "left(mdk.name_search_text(m.name), 1) = ?", g_strdup (character));
+      break;
+
     case BRANCH_NAME:
-      if (is_latin_part (text))
+      if (character != NULL)
+        {
+          g_autofree char *tail = g_strdup_printf ("~%s", character);
+          const char * const one[] = { tail, NULL };
+
+          /* The names with it after their first character: the first is
+           * BRANCH_NAME_FIRST's. */
+          append (statement, "m.name_grams @> ?::text[]", mdk_pg_text_array (one));
+        }
+      else if (is_latin_part (text))
         {
           g_autofree char *compact = compact_name (text);
           g_autofree char *pattern = escape_like (compact);
@@ -298,7 +334,8 @@ branch_is_small (PGconn     *conn,
   g_autoptr(PGresult) result = NULL;
   int bound;
 
-  if (branch == BRANCH_PINYIN)
+  /* Both walk an index in the name order itself. */
+  if (branch == BRANCH_PINYIN || branch == BRANCH_NAME_FIRST)
     return FALSE;
   /* Initials are read in name order from their own index, however many. */
   if (branch != BRANCH_NAME)

@@ -182,7 +182,8 @@ add_gram (GHashTable *seen,
  * @name: a member's name
  *
  * Returns: (transfer full): every character and every pair of adjacent
- *   characters of the name in lower case without white space, each once
+ *   characters of the name in lower case without white space, and each
+ *   character after the first marked with a leading "~", each once
  */
 GStrv
 mdk_name_grams (const char *name)
@@ -204,6 +205,12 @@ mdk_name_grams (const char *name)
       add_gram (seen, grams, p, next);
       if (*next)
         add_gram (seen, grams, p, g_utf8_next_char (next));
+      if (p != text->str)
+        {
+          g_autofree char *tail = g_strdup_printf ("~%.*s", (int) (next - p), p);
+
+          add_gram (seen, grams, tail, tail + strlen (tail));
+        }
     }
 
   g_ptr_array_sort (grams, compare_strings);
