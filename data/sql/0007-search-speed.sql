@@ -15,11 +15,12 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX members_latin_name_trgm_idx ON mdk.members
   USING gin (mdk.name_search_text(name) gin_trgm_ops) WHERE name ~ '[A-Za-z]';
 
--- One character ("明"): the names it starts are read in name order from an
--- index of first characters; the names that have it further on are
--- marked in name_grams with "~" ("~明"), a set that stays small for the
--- characters people's names start with, which otherwise cluster in the
--- name order and made a walk of that order long.
+-- One character ("明"): the names it starts, and those it is the second
+-- character of, are read in name order from indexes of first and second
+-- characters; the names that have it further on are marked in name_grams
+-- with "~" ("~明"). Characters of surnames, compound ones included (欧阳,
+-- 司马), cluster in the name order, and walking that order to them took
+-- up to 1.8 s; further on in names they are spread out.
 CREATE OR REPLACE FUNCTION mdk.name_grams (name text) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   AS $$
@@ -29,7 +30,7 @@ CREATE OR REPLACE FUNCTION mdk.name_grams (name text) RETURNS text[]
                   UNION ALL
                   SELECT substr(s.v, i, 2) FROM generate_series(1, length(s.v) - 1) i
                   UNION ALL
-                  SELECT '~' || substr(s.v, i, 1) FROM generate_series(2, length(s.v)) i) AS t (g)
+                  SELECT '~' || substr(s.v, i, 1) FROM generate_series(3, length(s.v)) i) AS t (g)
   $$;
 
 -- Recomputing the keys is not a change of the member.
@@ -39,3 +40,5 @@ ALTER TABLE mdk.members ENABLE TRIGGER members_guard;
 
 CREATE INDEX members_first_char_idx ON mdk.members
   ((left(mdk.name_search_text(name), 1)), (name_pinyin COLLATE "C"), id);
+CREATE INDEX members_second_char_idx ON mdk.members
+  ((substr(mdk.name_search_text(name), 2, 1)), (name_pinyin COLLATE "C"), id);

@@ -183,6 +183,7 @@ typedef enum
   BRANCH_PINYIN,
   BRANCH_INITIALS,
   BRANCH_NAME_FIRST,
+  BRANCH_NAME_SECOND,
   BRANCH_NAME,
   N_BRANCHES
 } Branch;
@@ -218,6 +219,7 @@ branch_applies (Branch          branch,
     case BRANCH_EMAIL: return (match & MDK_MEMBER_MATCH_EMAIL) != 0;
     case BRANCH_NAME: return (match & MDK_MEMBER_MATCH_NAME) != 0;
     case BRANCH_NAME_FIRST:
+    case BRANCH_NAME_SECOND:
       {
         g_autofree char *character = single_character (text);
 
@@ -284,14 +286,18 @@ append_branch (Statement  *statement,
       append (statement, "left(mdk.name_search_text(m.name), 1) = ?", g_strdup (character));
       break;
 
+    case BRANCH_NAME_SECOND:
+      append (statement, "substr(mdk.name_search_text(m.name), 2, 1) = ?", g_strdup (character));
+      break;
+
     case BRANCH_NAME:
       if (character != NULL)
         {
           g_autofree char *tail = g_strdup_printf ("~%s", character);
           const char * const one[] = { tail, NULL };
 
-          /* The names with it after their first character: the first is
-           * BRANCH_NAME_FIRST's. */
+          /* The names with it from their third character on: the first
+           * and second are BRANCH_NAME_FIRST's and BRANCH_NAME_SECOND's. */
           append (statement, "m.name_grams @> ?::text[]", mdk_pg_text_array (one));
         }
       else if (is_latin_part (text))
@@ -334,8 +340,8 @@ branch_is_small (PGconn     *conn,
   g_autoptr(PGresult) result = NULL;
   int bound;
 
-  /* Both walk an index in the name order itself. */
-  if (branch == BRANCH_PINYIN || branch == BRANCH_NAME_FIRST)
+  /* These walk an index in the name order itself. */
+  if (branch == BRANCH_PINYIN || branch == BRANCH_NAME_FIRST || branch == BRANCH_NAME_SECOND)
     return FALSE;
   /* Initials are read in name order from their own index, however many. */
   if (branch != BRANCH_NAME)

@@ -183,7 +183,7 @@ add_gram (GHashTable *seen,
  *
  * Returns: (transfer full): every character and every pair of adjacent
  *   characters of the name in lower case without white space, and each
- *   character after the first marked with a leading "~", each once
+ *   character from the third on marked with a leading "~", each once
  */
 GStrv
 mdk_name_grams (const char *name)
@@ -193,19 +193,20 @@ mdk_name_grams (const char *name)
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) grams = g_ptr_array_new ();
   const char *p;
+  guint position;
 
   for (p = lower; *p; p = g_utf8_next_char (p))
     if (!g_unichar_isspace (g_utf8_get_char (p)))
       g_string_append_len (text, p, g_utf8_next_char (p) - p);
 
-  for (p = text->str; *p; p = g_utf8_next_char (p))
+  for (p = text->str, position = 0; *p; p = g_utf8_next_char (p), position++)
     {
       const char *next = g_utf8_next_char (p);
 
       add_gram (seen, grams, p, next);
       if (*next)
         add_gram (seen, grams, p, g_utf8_next_char (next));
-      if (p != text->str)
+      if (position >= 2)
         {
           g_autofree char *tail = g_strdup_printf ("~%.*s", (int) (next - p), p);
 
