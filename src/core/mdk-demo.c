@@ -913,7 +913,9 @@ generate_in_transaction (PGconn              *conn,
          copy_members (&copy, n_members, seed, store_ids, progress, progress_data, error) &&
          copy_cards (&copy, n_members, seed, store_ids, progress, progress_data, error) &&
          create_indexes (conn, indexes, error) &&
-         reset_sequences (conn, error);
+         reset_sequences (conn, error) &&
+         /* Search reads the statistics to choose its path: fresh ones at once. */
+         mdk_pg_exec_command (conn, "ANALYZE mdk.members, mdk.cards", 0, NULL, error);
 }
 
 /**

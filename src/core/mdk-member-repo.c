@@ -331,6 +331,32 @@ append_branch (Statement  *statement,
  * their own index and sorted; many are best found by walking the list's
  * order until a page is full. Planner estimates get this wrong for rare
  * characters, so it is asked of the data, cheaply: count up to a bound. */
+/* For one gram, the table's statistics say how common it is without
+ * touching the table: -1 when there are no statistics yet, else an
+ * estimate of the rows (0 for a gram rarer than every common one). */
+static const char *gram_estimate_sql =
+  "SELECT coalesce((SELECT coalesce(s.most_common_elem_freqs[array_position(s.most_common_elems::text::text[], $1)], 0)"
+  "                 * greatest(c.reltuples, 0)"
+  "                 FROM pg_stats s, pg_class c"
+  "                 WHERE s.schemaname = 'mdk' AND s.tablename = 'members' AND s.attname = 'name_grams'"
+  "                 AND c.oid = 'mdk.members'::regclass AND s.most_common_elems IS NOT NULL), -1)::bigint";
+
+static gint64
+estimate_gram (PGconn     *conn,
+               const char *gram)
+{
+  const char *params[] = { gram };
+  g_autoptr(PGresult) result = mdk_pg_exec (conn, gram_estimate_sql, 1, params, NULL);
+
+  return result != NULL ? mdk_pg_get_int64 (result, 0, 0) : -1;
+}
+
+/* Whether a way of matching finds few rows. Few are best fetched through
+ * their own index and sorted; many are best found by walking the list's
+ * order until a page is full. Planner estimates get this wrong for rare
+ * characters, so it is asked of the data: for one character, of the
+ * statistics (the commonest grams are listed with their frequency), else
+ * by counting up to a bound. */
 static gboolean
 branch_is_small (PGconn     *conn,
                  Branch      branch,
@@ -338,7 +364,7 @@ branch_is_small (PGconn     *conn,
 {
   g_auto(Statement) probe = { NULL, NULL };
   g_autoptr(PGresult) result = NULL;
-  int bound;
+  g_autofree char *character = NULL;
 
   /* These walk an index in the name order itself. */
   if (branch == BRANCH_PINYIN || branch == BRANCH_NAME_FIRST || branch == BRANCH_NAME_SECOND)
@@ -347,15 +373,22 @@ branch_is_small (PGconn     *conn,
   if (branch != BRANCH_NAME)
     return TRUE;
 
-  bound = SMALL_NAME_ROWS;
+  if ((character = single_character (text)) != NULL)
+    {
+      g_autofree char *tail = g_strdup_printf ("~%s", character);
+      gint64 estimate = estimate_gram (conn, tail);
+
+      if (estimate >= 0)
+        return estimate < SMALL_NAME_ROWS;
+    }
 
   statement_init (&probe);
   append (&probe, "SELECT count(*) FROM (SELECT 1 FROM mdk.members m WHERE ");
   append_branch (&probe, branch, text);
-  append (&probe, " LIMIT ?) probe", g_strdup_printf ("%d", bound));
+  append (&probe, " LIMIT ?) probe", g_strdup_printf ("%d", SMALL_NAME_ROWS));
 
   result = mdk_pg_exec (conn, probe.sql->str, probe.params->len, (const char * const *) probe.params->pdata, NULL);
-  return result != NULL && mdk_pg_get_int64 (result, 0, 0) < bound;
+  return result != NULL && mdk_pg_get_int64 (result, 0, 0) < SMALL_NAME_ROWS;
 }
 
 static guint
