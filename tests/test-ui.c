@@ -197,6 +197,28 @@ test_sections (void)
 }
 
 
+
+/* The main window on @db's members, as a person finds it after start-up.
+ * The window keeps the context. */
+static MdkWindow *
+open_members (MdkTestDb       *db,
+              MdkMembersPage **members)
+{
+  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
+  g_autoptr(GError) error = NULL;
+  MdkWindow *window = mdk_window_new (NULL);
+
+  g_assert_true (mdk_context_open (context, NULL, &error));
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  mdk_window_set_context (window, context);
+  wait_until_idle (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "members"));
+  *members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
+  return window;
+}
+
 static void
 wait_for_editor (MdkMemberEditor *editor)
 {
@@ -216,22 +238,13 @@ static void
 test_member_editor (void)
 {
   g_autoptr(MdkTestDb) db = demo_db ();
-  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
-  g_autoptr(GError) error = NULL;
-  MdkWindow *window = mdk_window_new (NULL);
   MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
   MdkMemberEditor *editor;
   g_autofree char *taken_mobile = NULL;
   gint64 before;
   gint64 saved_id;
 
-  g_assert_true (mdk_context_open (context, NULL, &error));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  mdk_window_set_context (window, context);
-  wait_until_idle (window);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "members"));
-  members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
   taken_mobile = mdk_test_query_string (db->conn, "SELECT mobile FROM mdk.members WHERE id = 321");
   before = member_count (db);
 
@@ -309,7 +322,8 @@ test_member_editor (void)
 
   /* Editing a birthday asks why, and the profile shows the change. */
   {
-    MdkMemberWindow *profile = mdk_member_window_new (mdk_context_get_database (context), saved_id);
+    MdkMemberWindow *profile = mdk_member_window_new (mdk_context_get_database (mdk_window_get_context (window)),
+                                                      saved_id);
     g_autofree char *sql = g_strdup_printf ("SELECT birthday::text FROM mdk.members WHERE id = %" G_GINT64_FORMAT,
                                             saved_id);
     g_autofree char *birthday = NULL;
@@ -361,19 +375,10 @@ static void
 test_classification (void)
 {
   g_autoptr(MdkTestDb) db = demo_db ();
-  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
-  g_autoptr(GError) error = NULL;
-  MdkWindow *window = mdk_window_new (NULL);
   MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
   MdkClassificationWindow *classification;
   MdkMemberEditor *editor;
-
-  g_assert_true (mdk_context_open (context, NULL, &error));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  mdk_window_set_context (window, context);
-  wait_until_idle (window);
-  members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
 
   /* Head office adds a group and three fields; a second field of the same
    * name is refused in words. */
@@ -445,25 +450,18 @@ static void
 test_import (void)
 {
   g_autoptr(MdkTestDb) db = demo_db ();
-  g_autoptr(MdkContext) context = mdk_context_new_for_server (db->conninfo, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = mdk_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "会员导入.csv", NULL);
   g_autofree char *report = g_build_filename (dir, "report.csv", NULL);
   g_autofree char *taken = NULL;
   g_autofree char *text = NULL;
-  MdkWindow *window = mdk_window_new (NULL);
   MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
   MdkImportWindow *import;
   const MdkImportResult *result;
   gint64 before;
 
-  g_assert_true (mdk_context_open (context, NULL, &error));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  mdk_window_set_context (window, context);
-  wait_until_idle (window);
-  members = MDK_MEMBERS_PAGE (mdk_window_get_section_page (window, "members"));
   before = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members");
   taken = mdk_test_query_string (db->conn, "SELECT mobile FROM mdk.members WHERE id = 7");
 

@@ -109,69 +109,6 @@ mdk_choice_get_label (MdkChoice *self)
   return self->label;
 }
 
-/**
- * mdk_choice_load_card_types:
- * @conn: a connection
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the card types in use, retired ones last, or %NULL
- */
-GListModel *
-mdk_choice_load_card_types (PGconn  *conn,
-                            GError **error)
-{
-  g_autoptr(PGresult) result = mdk_pg_exec (conn,
-                                            "SELECT id, name FROM mdk.card_types ORDER BY is_retired, id",
-                                            0, NULL, error);
-  GListStore *store;
-
-  if (result == NULL)
-    return NULL;
-
-  store = g_list_store_new (MDK_TYPE_CHOICE);
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      g_autoptr(MdkChoice) choice = mdk_choice_new (mdk_pg_get_int64 (result, row, 0), PQgetvalue (result, row, 1));
-
-      g_list_store_append (store, choice);
-    }
-
-  return G_LIST_MODEL (store);
-}
-
-/**
- * mdk_choice_load_stores:
- * @conn: a connection
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the open stores by region and name, each
- *   labelled with its name and city, or %NULL
- */
-GListModel *
-mdk_choice_load_stores (PGconn  *conn,
-                        GError **error)
-{
-  g_autoptr(PGresult) result = mdk_pg_exec (conn,
-                                            "SELECT s.id, s.name || ' · ' || s.city FROM mdk.stores s "
-                                            "JOIN mdk.regions r ON r.id = s.region_id "
-                                            "WHERE s.is_active ORDER BY r.code, s.code",
-                                            0, NULL, error);
-  GListStore *store;
-
-  if (result == NULL)
-    return NULL;
-
-  store = g_list_store_new (MDK_TYPE_CHOICE);
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      g_autoptr(MdkChoice) choice = mdk_choice_new (mdk_pg_get_int64 (result, row, 0), PQgetvalue (result, row, 1));
-
-      g_list_store_append (store, choice);
-    }
-
-  return G_LIST_MODEL (store);
-}
-
 static GListModel *
 load_choices (PGconn      *conn,
               const char  *sql,
@@ -192,6 +129,39 @@ load_choices (PGconn      *conn,
     }
 
   return G_LIST_MODEL (store);
+}
+
+/**
+ * mdk_choice_load_card_types:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the card types in use, retired ones last, or %NULL
+ */
+GListModel *
+mdk_choice_load_card_types (PGconn  *conn,
+                            GError **error)
+{
+  return load_choices (conn, "SELECT id, name FROM mdk.card_types ORDER BY is_retired, id", error);
+}
+
+/**
+ * mdk_choice_load_stores:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the open stores by region and name, each
+ *   labelled with its name and city, or %NULL
+ */
+GListModel *
+mdk_choice_load_stores (PGconn  *conn,
+                        GError **error)
+{
+  return load_choices (conn,
+                       "SELECT s.id, s.name || ' · ' || s.city FROM mdk.stores s "
+                       "JOIN mdk.regions r ON r.id = s.region_id "
+                       "WHERE s.is_active ORDER BY r.code, s.code",
+                       error);
 }
 
 /**

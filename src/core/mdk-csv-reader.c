@@ -8,6 +8,8 @@
  * A stray quote inside an unquoted field is kept as it is, as spreadsheets
  * do, rather than failing the file.
  *
+ * Fields are written back the same way (mdk_csv_append_field()).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -300,4 +302,41 @@ mdk_csv_reader_free (MdkCsvReader *reader)
   g_free (reader->converted);
   g_string_free (reader->field, TRUE);
   g_free (reader);
+}
+
+/**
+ * mdk_csv_append_field:
+ * @line: the line being written
+ * @value: (nullable): a field, %NULL for an empty one
+ *
+ * Appends a field as RFC 4180 writes it: quoted when it holds a comma, a
+ * quote or a line break. A field that would start a formula in a
+ * spreadsheet (=, +, -, @) gets a leading apostrophe, so that it stays
+ * text when the file is opened.
+ */
+void
+mdk_csv_append_field (GString    *line,
+                      const char *value)
+{
+  g_autofree char *guarded = NULL;
+
+  if (value == NULL)
+    return;
+  if (value[0] != '\0' && strchr ("=+-@", value[0]) != NULL)
+    value = guarded = g_strconcat ("'", value, NULL);
+
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (line, value);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
 }

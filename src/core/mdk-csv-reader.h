@@ -22,6 +22,9 @@ guint64       mdk_csv_reader_get_line      (MdkCsvReader  *reader);
 double        mdk_csv_reader_get_fraction  (MdkCsvReader  *reader);
 void          mdk_csv_reader_free          (MdkCsvReader  *reader);
 
+void          mdk_csv_append_field         (GString       *line,
+                                            const char    *value);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdkCsvReader, mdk_csv_reader_free)
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "mdk-database.h"
 #include "mdk-database-error.h"
 #include "mdk-member-export.h"
+#include "mdk-csv-reader.h"
 #include "mdk-custom-field.h"
 #include "mdk-member-private.h"
 #include "mdk-member-repo.h"
@@ -152,41 +153,6 @@ cell_text (MdkMember *member,
 
 /* CSV */
 
-/* A cell that starts like a formula would run as one when the file is
- * opened in a spreadsheet; a leading apostrophe keeps it text. */
-static gboolean
-looks_like_formula (const char *value)
-{
-  return value[0] != '\0' && strchr ("=+-@", value[0]) != NULL;
-}
-
-static void
-csv_field (GString    *line,
-           const char *value)
-{
-  g_autofree char *guarded = NULL;
-
-  if (value == NULL)
-    return;
-  if (looks_like_formula (value))
-    value = guarded = g_strconcat ("'", value, NULL);
-
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, value);
-      return;
-    }
-
-  g_string_append_c (line, '"');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
 static gboolean
 csv_line (Writer      *writer,
           GString     *line,
@@ -286,7 +252,7 @@ write_header (Writer  *writer,
 
       if (c > 0)
         g_string_append_c (line, ',');
-      csv_field (line, title);
+      mdk_csv_append_field (line, title);
     }
   return csv_line (writer, line, error);
 }
@@ -347,7 +313,7 @@ write_member (Writer     *writer,
         {
           if (c > 0)
             g_string_append_c (line, ',');
-          csv_field (line, cell (member, custom, c, number));
+          mdk_csv_append_field (line, cell (member, custom, c, number));
         }
       return csv_line (writer, line, error);
     }

@@ -1233,32 +1233,6 @@ mdk_member_import_finish (MdkDatabase   *database,
   return mdk_database_run_finish (database, result, error);
 }
 
-static void
-report_field (GString    *line,
-              const char *value)
-{
-  /* As the export writes CSV: quoted when needed, formulas kept as text. */
-  g_autofree char *guarded = NULL;
-
-  if (value == NULL)
-    return;
-  if (value[0] != '\0' && strchr ("=+-@", value[0]) != NULL)
-    value = guarded = g_strconcat ("'", value, NULL);
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, value);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
 /**
  * mdk_import_result_write_report:
  * @result: what an import did
@@ -1282,13 +1256,13 @@ mdk_import_result_write_report (const MdkImportResult  *result,
 
   g_return_val_if_fail (result != NULL && plan != NULL && path != NULL, FALSE);
 
-  report_field (text, _("Line"));
+  mdk_csv_append_field (text, _("Line"));
   g_string_append_c (text, ',');
-  report_field (text, _("Reason"));
+  mdk_csv_append_field (text, _("Reason"));
   for (guint i = 0; plan->header[i] != NULL; i++)
     {
       g_string_append_c (text, ',');
-      report_field (text, plan->header[i]);
+      mdk_csv_append_field (text, plan->header[i]);
     }
   g_string_append (text, "\r\n");
 
@@ -1300,11 +1274,11 @@ mdk_import_result_write_report (const MdkImportResult  *result,
       g_snprintf (number, sizeof number, "%" G_GUINT64_FORMAT, rejection->line);
       g_string_append (text, number);
       g_string_append_c (text, ',');
-      report_field (text, rejection->reason);
+      mdk_csv_append_field (text, rejection->reason);
       for (guint i = 0; rejection->fields[i] != NULL; i++)
         {
           g_string_append_c (text, ',');
-          report_field (text, rejection->fields[i]);
+          mdk_csv_append_field (text, rejection->fields[i]);
         }
       g_string_append (text, "\r\n");
     }

@@ -451,6 +451,40 @@ set_date_error (GError     **error,
                          _("Enter a date with the year first, such as 1990-05-17."));
 }
 
+/* A date that has happened, from 1900 on, written year first. */
+static gboolean
+normalize_past_date (const char   *text,
+                     const GDate  *today,
+                     int           code,
+                     const char   *future_message,
+                     const char   *early_message,
+                     char        **normalized,
+                     GError      **error)
+{
+  GDate date;
+
+  if (normalized != NULL)
+    *normalized = NULL;
+  if (is_blank (text))
+    return TRUE;
+
+  if (!mdk_member_parse_date (text, &date))
+    {
+      set_date_error (error, code, text);
+      return FALSE;
+    }
+  if (is_future (&date, today) || g_date_get_year (&date) < FIRST_YEAR)
+    {
+      g_set_error_literal (error, MDK_MEMBER_ERROR, code,
+                           is_future (&date, today) ? future_message : early_message);
+      return FALSE;
+    }
+
+  if (normalized != NULL)
+    *normalized = format_date (&date);
+  return TRUE;
+}
+
 /**
  * mdk_member_normalize_birthday:
  * @text: (nullable): a birthday as typed
@@ -469,35 +503,11 @@ mdk_member_normalize_birthday (const char   *text,
                                char        **normalized,
                                GError      **error)
 {
-  GDate date;
+  /* Translators: %d is a year */
+  g_autofree char *early = g_strdup_printf (_("A birthday is in %d or later. Check the year."), FIRST_YEAR);
 
-  if (normalized != NULL)
-    *normalized = NULL;
-  if (is_blank (text))
-    return TRUE;
-
-  if (!mdk_member_parse_date (text, &date))
-    {
-      set_date_error (error, MDK_MEMBER_ERROR_INVALID_BIRTHDAY, text);
-      return FALSE;
-    }
-  if (is_future (&date, today))
-    {
-      g_set_error_literal (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_BIRTHDAY,
-                           _("A birthday cannot be in the future."));
-      return FALSE;
-    }
-  if (g_date_get_year (&date) < FIRST_YEAR)
-    {
-      g_set_error (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_BIRTHDAY,
-                   /* Translators: %d is a year */
-                   _("A birthday is in %d or later. Check the year."), FIRST_YEAR);
-      return FALSE;
-    }
-
-  if (normalized != NULL)
-    *normalized = format_date (&date);
-  return TRUE;
+  return normalize_past_date (text, today, MDK_MEMBER_ERROR_INVALID_BIRTHDAY,
+                              _("A birthday cannot be in the future."), early, normalized, error);
 }
 
 /**
@@ -517,28 +527,10 @@ mdk_member_normalize_anniversary (const char   *text,
                                   char        **normalized,
                                   GError      **error)
 {
-  GDate date;
+  const char *message = _("An anniversary is a date that has already happened.");
 
-  if (normalized != NULL)
-    *normalized = NULL;
-  if (is_blank (text))
-    return TRUE;
-
-  if (!mdk_member_parse_date (text, &date))
-    {
-      set_date_error (error, MDK_MEMBER_ERROR_INVALID_ANNIVERSARY, text);
-      return FALSE;
-    }
-  if (g_date_get_year (&date) < FIRST_YEAR || is_future (&date, today))
-    {
-      g_set_error_literal (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_ANNIVERSARY,
-                           _("An anniversary is a date that has already happened."));
-      return FALSE;
-    }
-
-  if (normalized != NULL)
-    *normalized = format_date (&date);
-  return TRUE;
+  return normalize_past_date (text, today, MDK_MEMBER_ERROR_INVALID_ANNIVERSARY, message, message,
+                              normalized, error);
 }
 
 /**

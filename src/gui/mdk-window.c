@@ -461,6 +461,20 @@ mdk_window_show_error (MdkWindow    *self,
 }
 
 /**
+ * mdk_window_get_context:
+ * @self: a #MdkWindow
+ *
+ * Returns: (transfer none) (nullable): the context whose data the window shows
+ */
+MdkContext *
+mdk_window_get_context (MdkWindow *self)
+{
+  g_return_val_if_fail (MDK_IS_WINDOW (self), NULL);
+
+  return self->context;
+}
+
+/**
  * mdk_window_set_context:
  * @self: a #MdkWindow
  * @context: an open #MdkContext

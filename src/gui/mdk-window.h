@@ -25,6 +25,7 @@ void        mdk_window_show_error       (MdkWindow      *self,
                                          const GError   *error);
 void        mdk_window_set_context      (MdkWindow      *self,
                                          MdkContext     *context);
+MdkContext *mdk_window_get_context      (MdkWindow      *self);
 const char *mdk_window_get_section      (MdkWindow      *self);
 void        mdk_window_set_section      (MdkWindow      *self,
                                          const char     *section);
