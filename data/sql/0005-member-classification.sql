@@ -85,17 +85,6 @@ CREATE TRIGGER members_custom_check
   FOR EACH ROW WHEN (NEW.custom <> '{}'::jsonb)
   EXECUTE FUNCTION mdk.members_custom_check();
 
--- The custom values of a member in the order of the fields in use,
--- separated by the ASCII unit separator, '' where there is none: what
--- lists and exports show.
-CREATE FUNCTION mdk.member_custom_values (custom jsonb) RETURNS text
-  LANGUAGE sql STABLE
-  AS $$
-    SELECT coalesce(string_agg(coalesce(custom ->> f.key, ''), E'\x1f' ORDER BY f.position, f.id), '')
-    FROM mdk.member_fields f
-    WHERE NOT f.is_retired
-  $$;
-
 -- A member's tags, by name, separated by ", ".
 CREATE FUNCTION mdk.member_tag_names (p_member bigint) RETURNS text
   LANGUAGE sql STABLE

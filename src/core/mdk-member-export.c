@@ -512,6 +512,14 @@ mdk_member_export (PGconn                 *conn,
   writer.n_columns = N_FIXED_COLUMNS + g_list_model_get_n_items (fields);
   full = mdk_member_query_copy (query);
   full->with_classification = TRUE;
+  g_strfreev (full->custom_keys);
+  full->custom_keys = g_new0 (char *, g_list_model_get_n_items (fields) + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+    {
+      g_autoptr(MdkCustomField) field = g_list_model_get_item (fields, i);
+
+      full->custom_keys[i] = g_strdup (mdk_custom_field_get_key (field));
+    }
 
   ok = writer_open (&writer, partial, error) &&
        write_header (&writer, error) &&

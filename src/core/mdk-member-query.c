@@ -39,6 +39,7 @@ mdk_member_query_copy (const MdkMemberQuery *query)
   copy->joined_to = g_strdup (query->joined_to);
   copy->custom_key = g_strdup (query->custom_key);
   copy->custom_value = g_strdup (query->custom_value);
+  copy->custom_keys = g_strdupv (query->custom_keys);
   return copy;
 }
 
@@ -54,6 +55,7 @@ mdk_member_query_free (MdkMemberQuery *query)
   g_free (query->joined_to);
   g_free (query->custom_key);
   g_free (query->custom_value);
+  g_strfreev (query->custom_keys);
   g_free (query);
 }
 

@@ -71,6 +71,7 @@ typedef struct
   char          *custom_value;
   gboolean       custom_is_number;
   gboolean       with_classification;
+  char         **custom_keys;
 } MdkMemberQuery;
 
 #define MDK_TYPE_MEMBER_QUERY (mdk_member_query_get_type ())
