@@ -9,49 +9,7 @@
 
 #include <stdlib.h>
 
-#include "mdk-core.h"
-
-static PGconn *
-connect_to (MdkEmbeddedServer *server,
-            const char        *dbname)
-{
-  g_autofree char *conninfo = mdk_embedded_server_dup_conninfo (server, dbname);
-  g_autoptr(MdkDatabase) database = mdk_database_new (conninfo, NULL);
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = mdk_database_connect (database, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
-static void
-exec_or_die (PGconn     *conn,
-             const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  mdk_pg_exec_command (conn, sql, 0, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static double
-run_psql (MdkEmbeddedServer *server,
-          const char        *dbname,
-          const char        *command)
-{
-  g_autofree char *conninfo = mdk_embedded_server_dup_conninfo (server, dbname);
-  const char *argv[] = { "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", command, NULL };
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
-
-  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
-}
+#include "bench-common.h"
 
 int
 main (int   argc,
@@ -71,11 +29,11 @@ main (int   argc,
   /* Durable, as the application runs its embedded server. */
   mdk_embedded_server_start (server, NULL, &error);
   g_assert_no_error (error);
-  admin = connect_to (server, "postgres");
-  exec_or_die (admin, "CREATE DATABASE bench_demo");
-  exec_or_die (admin, "CREATE DATABASE bench_copy");
-  demo = connect_to (server, "bench_demo");
-  copy = connect_to (server, "bench_copy");
+  admin = mdk_bench_connect (server, "postgres");
+  mdk_bench_exec (admin, "CREATE DATABASE bench_demo");
+  mdk_bench_exec (admin, "CREATE DATABASE bench_copy");
+  demo = mdk_bench_connect (server, "bench_demo");
+  copy = mdk_bench_connect (server, "bench_copy");
   mdk_migrations_apply (demo, NULL, NULL, &error);
   g_assert_no_error (error);
   mdk_migrations_apply (copy, NULL, NULL, &error);
@@ -93,8 +51,8 @@ main (int   argc,
       g_autofree char *out = g_strdup_printf ("\\copy mdk.%s TO '%s/%s.tsv'", org_tables[i], dir, org_tables[i]);
       g_autofree char *in = g_strdup_printf ("\\copy mdk.%s FROM '%s/%s.tsv'", org_tables[i], dir, org_tables[i]);
 
-      run_psql (server, "bench_demo", out);
-      run_psql (server, "bench_copy", in);
+      mdk_bench_run_psql (server, "bench_demo", out);
+      mdk_bench_run_psql (server, "bench_copy", in);
     }
   {
     g_autofree char *members_out = g_strdup_printf ("\\copy mdk.members TO '%s/members.tsv'", dir);
@@ -102,10 +60,10 @@ main (int   argc,
     g_autofree char *members_in = g_strdup_printf ("\\copy mdk.members FROM '%s/members.tsv'", dir);
     g_autofree char *cards_in = g_strdup_printf ("\\copy mdk.cards FROM '%s/cards.tsv'", dir);
 
-    run_psql (server, "bench_demo", members_out);
-    run_psql (server, "bench_demo", cards_out);
-    copy_seconds += run_psql (server, "bench_copy", members_in);
-    copy_seconds += run_psql (server, "bench_copy", cards_in);
+    mdk_bench_run_psql (server, "bench_demo", members_out);
+    mdk_bench_run_psql (server, "bench_demo", cards_out);
+    copy_seconds += mdk_bench_run_psql (server, "bench_copy", members_in);
+    copy_seconds += mdk_bench_run_psql (server, "bench_copy", cards_in);
   }
 
   g_print ("memberdesk-admin demo: %u members in %.2f s = %.0f members/s (target: 1,000,000 in at most 60 s)\n",

@@ -16,34 +16,11 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
-#include "mdk-core.h"
+#include "bench-common.h"
 
 static const char * const surnames[] = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "欧阳", "司马" };
 static const char * const given[] = { "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
                                       "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英" };
-
-static PGconn *
-connect_to (MdkEmbeddedServer *server,
-            const char        *dbname)
-{
-  g_autofree char *conninfo = mdk_embedded_server_dup_conninfo (server, dbname);
-  g_autoptr(MdkDatabase) database = mdk_database_new (conninfo, NULL);
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = mdk_database_connect (database, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
-static void
-exec_or_die (PGconn     *conn,
-             const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  mdk_pg_exec_command (conn, sql, 0, NULL, &error);
-  g_assert_no_error (error);
-}
 
 static void
 prepare (PGconn *conn)
@@ -52,8 +29,8 @@ prepare (PGconn *conn)
 
   mdk_migrations_apply (conn, NULL, NULL, &error);
   g_assert_no_error (error);
-  exec_or_die (conn, "INSERT INTO mdk.regions (id, code, name) VALUES (1, 'EAST', '华东')");
-  exec_or_die (conn, "INSERT INTO mdk.stores (id, region_id, code, name, city) VALUES (1, 1, '1', '上海徐汇店', '上海')");
+  mdk_bench_exec (conn, "INSERT INTO mdk.regions (id, code, name) VALUES (1, 'EAST', '华东')");
+  mdk_bench_exec (conn, "INSERT INTO mdk.stores (id, region_id, code, name, city) VALUES (1, 1, '1', '上海徐汇店', '上海')");
 }
 
 static void
@@ -71,25 +48,6 @@ write_file (const char *path,
              30 + i / 100000000 % 70, i % 100000000, i % 2 ? "M" : "F",
              1950 + i % 55, 1 + i % 12, 1 + i % 28, i);
   g_assert_cmpint (fclose (file), ==, 0);
-}
-
-static double
-run_psql (MdkEmbeddedServer *server,
-          const char        *dbname,
-          const char        *command)
-{
-  g_autofree char *conninfo = mdk_embedded_server_dup_conninfo (server, dbname);
-  const char *argv[] = { "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", command, NULL };
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
-
-  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
 int
@@ -112,11 +70,11 @@ main (int   argc,
 
   mdk_embedded_server_start (server, NULL, &error);
   g_assert_no_error (error);
-  admin = connect_to (server, "postgres");
-  exec_or_die (admin, "CREATE DATABASE bench_import");
-  exec_or_die (admin, "CREATE DATABASE bench_copy");
-  import = connect_to (server, "bench_import");
-  copy = connect_to (server, "bench_copy");
+  admin = mdk_bench_connect (server, "postgres");
+  mdk_bench_exec (admin, "CREATE DATABASE bench_import");
+  mdk_bench_exec (admin, "CREATE DATABASE bench_copy");
+  import = mdk_bench_connect (server, "bench_import");
+  copy = mdk_bench_connect (server, "bench_copy");
   prepare (import);
   prepare (copy);
 
@@ -127,10 +85,10 @@ main (int   argc,
   g_assert_no_error (error);
   g_print ("Importing..\n");
   start = g_get_monotonic_time ();
-  exec_or_die (import, "BEGIN");
+  mdk_bench_exec (import, "BEGIN");
   result = mdk_member_import (import, plan, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  exec_or_die (import, "COMMIT");
+  mdk_bench_exec (import, "COMMIT");
   import_seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_assert_cmpuint (result->n_inserted, ==, n_rows);
   getrusage (RUSAGE_SELF, &usage);
@@ -141,7 +99,7 @@ main (int   argc,
                                                 "home_store_id, entry_channel) FROM '%s' WITH (FORMAT csv, HEADER true)",
                                                 path);
 
-    copy_seconds = run_psql (server, "bench_copy", command);
+    copy_seconds = mdk_bench_run_psql (server, "bench_copy", command);
   }
 
   g_print ("import: %u rows in %.2f s = %.0f rows/s, peak memory of the importing process %.0f MB\n",

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdk-core.h"
+#include "bench-common.h"
 
 #define BASELINE_RUNS 5
 
@@ -106,19 +106,6 @@ time_naive (PGconn     *conn,
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
-static PGconn *
-connect_to (MdkEmbeddedServer *server,
-            const char        *dbname)
-{
-  g_autofree char *conninfo = mdk_embedded_server_dup_conninfo (server, dbname);
-  g_autoptr(MdkDatabase) database = mdk_database_new (conninfo, NULL);
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = mdk_database_connect (database, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -145,7 +132,7 @@ main (int   argc,
     {
       mdk_embedded_server_start (server, NULL, &error);
       g_assert_no_error (error);
-      conn = connect_to (server, NULL);
+      conn = mdk_bench_connect (server, NULL);
       mdk_migrations_apply (conn, NULL, NULL, &error);
       g_assert_no_error (error);
       g_print ("Loading %u demo members...\n", n_members);
