@@ -93,27 +93,16 @@ column_title (Writer *writer,
   return g_strdup (mdk_custom_field_get_label (field));
 }
 
-/* A member's custom values, one per custom column; %NULL when the fields
- * changed while the export ran. */
+/* A member's custom values, one per custom column: the query gives them
+ * for the fields read when the export began, separated by the ASCII unit
+ * separator, which no custom value may hold. */
 static char **
-custom_cells (Writer     *writer,
-              MdkMember  *member)
+custom_cells (MdkMember *member)
 {
   const char *joined = mdk_member_get_field (member, MDK_MEMBER_FIELD_CUSTOM_VALUES);
-  guint n_fields = g_list_model_get_n_items (writer->fields);
-  char **cells;
 
-  if (n_fields == 0)
-    return g_new0 (char *, 1);
-
-  cells = g_strsplit (joined != NULL ? joined : "", "\x1f", -1);
-  if (g_strv_length (cells) == n_fields || (n_fields == 1 && cells[0] == NULL))
-    return cells;
-
-  g_strfreev (cells);
-  return NULL;
+  return g_strsplit (joined != NULL ? joined : "", "\x1f", -1);
 }
-
 /**
  * mdk_export_format_for_path:
  * @path: a file name
@@ -266,7 +255,8 @@ cell (MdkMember   *member,
   if (column < N_FIXED_COLUMNS)
     return cell_text (member, column, number);
 
-  return custom[column - N_FIXED_COLUMNS];
+  /* An empty last value leaves no field after the last separator. */
+  return column - N_FIXED_COLUMNS < g_strv_length (custom) ? custom[column - N_FIXED_COLUMNS] : NULL;
 }
 
 static gboolean
@@ -295,15 +285,8 @@ write_member (Writer     *writer,
               MdkMember  *member,
               GError    **error)
 {
-  g_auto(GStrv) custom = custom_cells (writer, member);
+  g_auto(GStrv) custom = custom_cells (member);
   char number[32];
-
-  if (custom == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("Head office changed the member fields while the export ran. Export again."));
-      return FALSE;
-    }
 
   if (writer->format == MDK_EXPORT_CSV)
     {

@@ -810,7 +810,6 @@ load_choices_work (PGconn        *conn,
 
 static void connect_entry_row (MdkMemberEditor *self,
                                AdwEntryRow     *row);
-static void on_combo_changed  (MdkMemberEditor *self);
 
 static void
 add_custom_rows (MdkMemberEditor *self,
