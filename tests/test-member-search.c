@@ -239,6 +239,88 @@ test_latin_names (void)
                  "OR lower(replace(name, ' ', '')) LIKE '%emilychen%')", NULL, 0);
 }
 
+/* The Latin branch reads mdk.member_latin_names: in small pages, both
+ * ways, filtered and in another order it gives the plain condition's. */
+static void
+test_latin_names_paged (void)
+{
+  const char *condition = "(name_pinyin LIKE 'lim%' OR name_initials LIKE 'lim%' "
+                          "OR lower(replace(name, ' ', '')) LIKE '%lim%' OR lower(email) LIKE 'lim%')";
+  static const struct { MdkMemberSort sort; gboolean descending; gboolean filtered; const char *order; } cases[] = {
+    { MDK_MEMBER_SORT_NAME, FALSE, FALSE, "name_pinyin COLLATE \"C\", id" },
+    { MDK_MEMBER_SORT_NAME, TRUE, FALSE, "name_pinyin COLLATE \"C\" DESC, id DESC" },
+    { MDK_MEMBER_SORT_NAME, FALSE, TRUE, "name_pinyin COLLATE \"C\", id" },
+    { MDK_MEMBER_SORT_JOINED, FALSE, FALSE, "joined_at, id" },
+  };
+  g_autofree char *store = sample ("SELECT home_store_id::text FROM mdk.members WHERE name ILIKE '%lim%' "
+                                   "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MdkMemberQuery) query = mdk_member_query_new ("Lim");
+      g_autofree char *sql = g_strdup_printf ("SELECT id FROM mdk.members WHERE %s%s ORDER BY %s", condition,
+                                              cases[i].filtered ? " AND home_store_id = $1::bigint" : "",
+                                              cases[i].order);
+      g_autoptr(GArray) found = NULL;
+      g_autoptr(GArray) expected = NULL;
+
+      query->sort = cases[i].sort;
+      query->descending = cases[i].descending;
+      query->store_id = cases[i].filtered ? g_ascii_strtoll (store, NULL, 10) : 0;
+      found = search_ids (query, 7);
+      expected = sql_ids (sql, cases[i].filtered ? store : NULL);
+      g_test_message ("case %u: %u members", i, found->len);
+      g_assert_cmpuint (found->len, >, cases[i].filtered ? 0 : 7);
+      assert_same_ids (found, expected);
+    }
+}
+
+/* A renamed member moves in and out of the Latin names. */
+static void
+test_latin_names_follow_renames (void)
+{
+  g_autofree char *latin_id = sample ("SELECT id::text FROM mdk.members WHERE name ILIKE '%lim%' ORDER BY id LIMIT 1");
+  g_autofree char *chinese_id = sample ("SELECT id::text FROM mdk.members WHERE name !~ '[A-Za-z]' ORDER BY id LIMIT 1");
+  g_autofree char *latin_name = sample ("SELECT name FROM mdk.members WHERE name ILIKE '%lim%' ORDER BY id LIMIT 1");
+  g_autofree char *chinese_name = sample ("SELECT name FROM mdk.members WHERE name !~ '[A-Za-z]' ORDER BY id LIMIT 1");
+  const char *rename = "UPDATE mdk.members SET name = $2 WHERE id = $1::bigint";
+  const char *condition = "(name_pinyin LIKE 'zyxlim%' OR name_initials LIKE 'zyxlim%' "
+                          "OR lower(replace(name, ' ', '')) LIKE '%zyxlim%' OR lower(email) LIKE 'zyxlim%')";
+  g_autoptr(GError) error = NULL;
+
+  {
+    const char *params[] = { latin_id, "林小明" };
+
+    g_assert_true (mdk_pg_exec_command (db->conn, rename, 2, params, &error));
+    g_assert_no_error (error);
+  }
+  {
+    const char *params[] = { chinese_id, "Amy Zyxlim" };
+
+    g_assert_true (mdk_pg_exec_command (db->conn, rename, 2, params, &error));
+    g_assert_no_error (error);
+  }
+  assert_search ("zyxlim", condition, NULL, 1);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.member_latin_names l JOIN mdk.members m "
+                                       "ON m.id = l.member_id WHERE l.sort_key <> m.name_pinyin "
+                                       "OR l.search_text <> mdk.name_search_text(m.name)"), ==, 0);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members m WHERE (name ~ '[A-Za-z]') "
+                                       "<> EXISTS (SELECT 1 FROM mdk.member_latin_names l WHERE l.member_id = m.id)"), ==, 0);
+
+  {
+    const char *params[] = { latin_id, latin_name };
+
+    g_assert_true (mdk_pg_exec_command (db->conn, rename, 2, params, &error));
+  }
+  {
+    const char *params[] = { chinese_id, chinese_name };
+
+    g_assert_true (mdk_pg_exec_command (db->conn, rename, 2, params, &error));
+  }
+  g_assert_no_error (error);
+  assert_search ("zyxlim", condition, NULL, 0);
+}
+
 static void
 test_hostile_text (void)
 {
@@ -411,6 +493,8 @@ main (int   argc,
   g_test_add_func ("/member-search/chinese-names", test_chinese_names);
   g_test_add_func ("/member-search/pinyin", test_pinyin);
   g_test_add_func ("/member-search/latin-names", test_latin_names);
+  g_test_add_func ("/member-search/latin-names-paged", test_latin_names_paged);
+  g_test_add_func ("/member-search/latin-names-follow-renames", test_latin_names_follow_renames);
   g_test_add_func ("/member-search/several-ways-paged", test_several_ways_paged);
   g_test_add_func ("/member-search/hostile-text", test_hostile_text);
   g_test_add_func ("/member-search/filters-and-sorting", test_filters_and_sorting);
