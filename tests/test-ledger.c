@@ -667,6 +667,154 @@ test_settlement (void)
     }
 }
 
+/* ---- the C API and the journal ----------------------------------------- */
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static MdkLedgerResult *
+send_and_wait (const MdkLedgerRequest  *request,
+               GError                 **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mdk_ledger_send_async (db->database, request, NULL, on_sent, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return mdk_ledger_send_finish (db->database, result, error);
+}
+
+static void
+test_send (void)
+{
+  g_autofree char *card = new_card ("SILVER", NULL);
+  g_autoptr(MdkLedgerRequest) top_up = mdk_ledger_request_new (MDK_LEDGER_RECHARGE);
+  g_autoptr(MdkLedgerRequest) sale = mdk_ledger_request_new (MDK_LEDGER_CONSUME);
+  g_autoptr(MdkLedgerRequest) too_much = NULL;
+  g_autofree MdkLedgerResult *first = NULL;
+  g_autofree MdkLedgerResult *again = NULL;
+  g_autofree MdkLedgerResult *sold = NULL;
+  g_autofree MdkLedgerResult *refused = NULL;
+  g_autoptr(GError) error = NULL;
+
+  top_up->card_no = g_strdup (card);
+  top_up->amount = 12345;
+  top_up->method = g_strdup ("telecom_card");
+  top_up->store_id = g_ascii_strtoll (store_a, NULL, 10);
+  top_up->reference = g_strdup ("TEL-001");
+  first = send_and_wait (top_up, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first->balance, ==, 12345);
+  again = send_and_wait (top_up, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->transaction_id, ==, first->transaction_id);
+
+  sale->card_no = g_strdup (card);
+  sale->amount = 10000;
+  sale->store_id = g_ascii_strtoll (store_b, NULL, 10);
+  sale->external = 500;
+  sale->method = g_strdup ("bank_card");
+  sold = send_and_wait (sale, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sold->discount, ==, 500);
+  g_assert_cmpint (sold->stored_value, ==, 9000);
+  g_assert_cmpint (sold->external, ==, 500);
+  g_assert_cmpint (sold->balance, ==, 3345);
+
+  too_much = mdk_ledger_request_copy (sale);
+  g_free (too_much->request_id);
+  too_much->request_id = new_request ();
+  refused = send_and_wait (too_much, &error);
+  g_assert_null (refused);
+  g_assert_error (error, MDK_LEDGER_ERROR, MDK_LEDGER_ERROR_INSUFFICIENT);
+  g_test_message ("%s", error->message);
+}
+
+static void
+wait_idle (MdkPagedList *list)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (mdk_paged_list_get_loading (list))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_null (mdk_paged_list_get_error (list));
+}
+
+static void
+test_journal (void)
+{
+  g_autoptr(MdkJournalList) journal = mdk_journal_list_new (db->database);
+  g_autoptr(MdkJournalQuery) query = mdk_journal_query_new ();
+  g_autofree char *card = new_card ("PERSONAL", NULL);
+  g_autofree char *top_up = NULL;
+  g_autoptr(GArray) postings = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 sum = 0;
+  gint64 total;
+
+  top_up = recharge (new_request (), card, 3000, store_a, NULL);
+  for (guint i = 0; i < 7; i++)
+    g_free (consume (new_request (), card, 100 + i, NULL, 0, 0, NULL));
+
+  /* One card's: newest first, all of them, in pages fetched as looked at. */
+  query->card_no = g_strdup (card);
+  mdk_paged_list_set_query (MDK_PAGED_LIST (journal), query);
+  wait_idle (MDK_PAGED_LIST (journal));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (journal)), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(MdkTransaction) transaction = g_list_model_get_item (G_LIST_MODEL (journal), i);
+
+      wait_idle (MDK_PAGED_LIST (journal));
+      g_assert_true (mdk_transaction_get_loaded (transaction));
+      g_assert_cmpstr (mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_CARD_NO), ==, card);
+      g_assert_cmpstr (mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_KIND), ==,
+                       i < 7 ? "consume" : "recharge");
+      if (i < 7)
+        g_assert_cmpint (g_ascii_strtoll (mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_AMOUNT), NULL, 10),
+                         ==, 106 - i);
+    }
+
+  /* Filters: kind, store, period. */
+  g_free (query->kind);
+  query->kind = g_strdup ("recharge");
+  mdk_paged_list_set_query (MDK_PAGED_LIST (journal), query);
+  wait_idle (MDK_PAGED_LIST (journal));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (journal)), ==, 1);
+
+  g_clear_pointer (&query->card_no, g_free);
+  query->store_id = g_ascii_strtoll (store_a, NULL, 10);
+  total = mdk_journal_count (db->conn, query, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM mdk.transactions WHERE kind = 'recharge' AND store_id = %s",
+                                            store_a);
+
+    g_assert_cmpint (total, ==, query_int (sql));
+  }
+  query->from = g_strdup ("2000-01-01");
+  query->to = g_strdup ("2000-12-31");
+  g_assert_cmpint (mdk_journal_count (db->conn, query, &error), ==, 0);
+
+  /* A recharge's postings balance. */
+  postings = mdk_journal_load_postings (db->conn, field (top_up, "transaction"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (postings->len, >=, 2);
+  for (guint i = 0; i < postings->len; i++)
+    sum += g_array_index (postings, MdkPosting, i).amount;
+  g_assert_cmpint (sum, ==, 0);
+}
+
 /* ---- concurrency --------------------------------------------------------
  *
  * Eight clients recharge, spend, refund and reverse on a few shared cards
@@ -983,6 +1131,8 @@ main (int   argc,
   g_test_add_func ("/ledger/reversals", test_reversals);
   g_test_add_func ("/ledger/append-only", test_append_only);
   g_test_add_func ("/ledger/settlement", test_settlement);
+  g_test_add_func ("/ledger/send", test_send);
+  g_test_add_func ("/ledger/journal", test_journal);
   g_test_add_func ("/ledger/concurrent-requests", test_concurrent_requests);
 
   return mdk_test_run ();

@@ -35,12 +35,12 @@ wait_idle (MdkMemberList *list)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  while (mdk_member_list_get_loading (list))
+  while (mdk_paged_list_get_loading (MDK_PAGED_LIST (list)))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
     }
-  g_assert_null (mdk_member_list_get_error (list));
+  g_assert_null (mdk_paged_list_get_error (MDK_PAGED_LIST (list)));
 }
 
 static MdkMember *
@@ -100,7 +100,7 @@ test_walk_everyone (void)
         wait_idle (list);
       g_assert_true (mdk_member_get_loaded (member));
       g_assert_cmpint (mdk_member_get_id (member), ==, g_array_index (ids, gint64, i));
-      max_cached = MAX (max_cached, mdk_member_list_get_n_cached (list));
+      max_cached = MAX (max_cached, mdk_paged_list_get_n_cached (MDK_PAGED_LIST (list)));
     }
 
   /* Memory stays bounded: never all rows at once. */
@@ -128,7 +128,7 @@ test_jump (void)
   g_assert_cmpint (mdk_member_get_id (last), ==, g_array_index (ids, gint64, N_MEMBERS - 1));
   middle = loaded_item (list, N_MEMBERS / 2 + 7);
   g_assert_cmpint (mdk_member_get_id (middle), ==, g_array_index (ids, gint64, N_MEMBERS / 2 + 7));
-  g_assert_cmpuint (mdk_member_list_get_n_cached (list), <=, 2 * 200);
+  g_assert_cmpuint (mdk_paged_list_get_n_cached (MDK_PAGED_LIST (list)), <=, 2 * 200);
 }
 
 static void

@@ -18,7 +18,7 @@ search_ids (MdkMemberQuery *query,
             guint           page_size)
 {
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  MdkMemberKey after = { NULL, 0 };
+  MdkPageKey after = { NULL, 0 };
   gboolean first = TRUE;
 
   for (;;)
@@ -36,13 +36,13 @@ search_ids (MdkMemberQuery *query,
       if (page->len < page_size)
         break;
 
-      mdk_member_key_clear (&after);
+      mdk_page_key_clear (&after);
       after.sort_key = g_strdup (mdk_member_get_sort_key (g_ptr_array_index (page, page->len - 1)));
       after.id = mdk_member_get_id (g_ptr_array_index (page, page->len - 1));
       first = FALSE;
     }
 
-  mdk_member_key_clear (&after);
+  mdk_page_key_clear (&after);
   return ids;
 }
 
@@ -404,7 +404,7 @@ test_page_starts (void)
 
   /* Jumping straight to page 7 gives the rows that paging there gives. */
   {
-    g_autoptr(GPtrArray) page = mdk_member_repo_search (db->conn, query, &g_array_index (starts, MdkMemberKey, 6), 300, &error);
+    g_autoptr(GPtrArray) page = mdk_member_repo_search (db->conn, query, &g_array_index (starts, MdkPageKey, 6), 300, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (page->len, ==, 300);

@@ -182,6 +182,12 @@ should_retry (const GError        *error,
   if ((flags & MDK_DATABASE_RUN_TRANSACTION) && mdk_database_error_is_retryable (error))
     return TRUE;
 
+  /* The server tells a request it has seen by its id. */
+  if ((flags & MDK_DATABASE_RUN_IDEMPOTENT) &&
+      (mdk_database_error_is_retryable (error) ||
+       g_error_matches (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_CONNECTION_LOST)))
+    return TRUE;
+
   /* A read can be repeated once on a fresh connection; a write can't,
    * because nobody knows whether it committed. */
   return (flags & MDK_DATABASE_RUN_READ_ONLY) && attempt == 0 &&

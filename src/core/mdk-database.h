@@ -21,12 +21,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
  *   on a fresh connection when the connection drops
  * @MDK_DATABASE_RUN_TRANSACTION: run the work between BEGIN and COMMIT, and
  *   run the whole transaction again on a serialization failure or deadlock
+ * @MDK_DATABASE_RUN_IDEMPOTENT: the work carries its own request id, which
+ *   the server applies once: it is sent again on a fresh connection when the
+ *   connection drops, and after a serialization failure or deadlock
  */
 typedef enum
 {
   MDK_DATABASE_RUN_DEFAULT = 0,
   MDK_DATABASE_RUN_READ_ONLY = 1 << 0,
   MDK_DATABASE_RUN_TRANSACTION = 1 << 1,
+  MDK_DATABASE_RUN_IDEMPOTENT = 1 << 2,
 } MdkDatabaseRunFlags;
 
 /**

@@ -398,7 +398,7 @@ export_rows (PGconn                *conn,
              guint64               *n_rows,
              GError               **error)
 {
-  MdkMemberKey after = { NULL, 0 };
+  MdkPageKey after = { NULL, 0 };
   gboolean first = TRUE;
   gboolean ok = TRUE;
 
@@ -428,13 +428,13 @@ export_rows (PGconn                *conn,
       if (page->len < PAGE_SIZE)
         break;
 
-      mdk_member_key_clear (&after);
+      mdk_page_key_clear (&after);
       after.sort_key = g_strdup (mdk_member_get_sort_key (g_ptr_array_index (page, page->len - 1)));
       after.id = mdk_member_get_id (g_ptr_array_index (page, page->len - 1));
       first = FALSE;
     }
 
-  mdk_member_key_clear (&after);
+  mdk_page_key_clear (&after);
   return ok;
 }
 

@@ -4,21 +4,18 @@
  */
 #pragma once
 
-#include "mdk-database.h"
 #include "mdk-member-query.h"
+#include "mdk-paged-list.h"
 
 G_BEGIN_DECLS
 
 #define MDK_TYPE_MEMBER_LIST (mdk_member_list_get_type ())
 
-G_DECLARE_FINAL_TYPE (MdkMemberList, mdk_member_list, MDK, MEMBER_LIST, GObject)
+G_DECLARE_FINAL_TYPE (MdkMemberList, mdk_member_list, MDK, MEMBER_LIST, MdkPagedList)
 
-MdkMemberList        *mdk_member_list_new              (MdkDatabase          *database);
-void                  mdk_member_list_set_query        (MdkMemberList        *self,
-                                                        const MdkMemberQuery *query);
-const MdkMemberQuery *mdk_member_list_get_query        (MdkMemberList        *self);
-gboolean              mdk_member_list_get_loading      (MdkMemberList        *self);
-guint                 mdk_member_list_get_n_cached     (MdkMemberList        *self);
-const GError         *mdk_member_list_get_error        (MdkMemberList        *self);
+MdkMemberList        *mdk_member_list_new       (MdkDatabase          *database);
+void                  mdk_member_list_set_query (MdkMemberList        *self,
+                                                 const MdkMemberQuery *query);
+const MdkMemberQuery *mdk_member_list_get_query (MdkMemberList        *self);
 
 G_END_DECLS

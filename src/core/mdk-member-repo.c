@@ -16,6 +16,7 @@
 #include "mdk-member-private.h"
 #include "mdk-member-repo.h"
 #include "mdk-pinyin.h"
+#include "mdk-statement.h"
 
 static const char *select_columns_sql =
   "SELECT m.id, m.name, m.gender, m.mobile, m.email, m.id_number, m.birthday::text, "
@@ -42,65 +43,20 @@ static const char *main_card_sql =
   " JOIN mdk.card_types t ON t.id = c.card_type_id WHERE c.member_id = m.id"
   " ORDER BY c.primary_card_id IS NOT NULL, c.id LIMIT 1) card ON true";
 
-typedef struct
-{
-  GString   *sql;
-  GPtrArray *params;
-} Statement;
-
-static void
-statement_init (Statement *statement)
-{
-  statement->sql = g_string_new (NULL);
-  statement->params = g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-statement_clear (Statement *statement)
-{
-  if (statement->sql != NULL)
-    g_string_free (statement->sql, TRUE);
-  g_clear_pointer (&statement->params, g_ptr_array_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statement, statement_clear)
-
-/* Appends @fragment with each "?" replaced by the next parameter. */
-static void
-append (Statement  *statement,
-        const char *fragment,
-        ...)
-{
-  va_list args;
-
-  va_start (args, fragment);
-  for (const char *p = fragment; *p; p++)
-    {
-      if (*p != '?')
-        {
-          g_string_append_c (statement->sql, *p);
-          continue;
-        }
-      g_ptr_array_add (statement->params, va_arg (args, char *));
-      g_string_append_printf (statement->sql, "$%u", statement->params->len);
-    }
-  va_end (args);
-}
-
 /* The custom values of the fields an export asked for, in its order,
  * separated by the ASCII unit separator, '' where a member has none. */
 static void
-append_custom_values (Statement            *statement,
+append_custom_values (MdkStatement         *statement,
                       const MdkMemberQuery *query)
 {
   if (query->custom_keys == NULL || query->custom_keys[0] == NULL)
     {
-      append (statement, "''");
+      mdk_statement_append (statement, "''");
       return;
     }
 
   for (guint i = 0; query->custom_keys[i] != NULL; i++)
-    append (statement, i == 0 ? "coalesce(m.custom ->> ?, '')" : " || E'\\x1f' || coalesce(m.custom ->> ?, '')",
+    mdk_statement_append (statement, i == 0 ? "coalesce(m.custom ->> ?, '')" : " || E'\\x1f' || coalesce(m.custom ->> ?, '')",
             g_strdup (query->custom_keys[i]));
 }
 
@@ -268,9 +224,9 @@ branch_applies (Branch          branch,
 }
 
 static void
-append_branch (Statement  *statement,
-               Branch      branch,
-               const char *text)
+append_branch (MdkStatement *statement,
+               Branch        branch,
+               const char   *text)
 {
   g_autofree char *escaped = escape_like (text);
   g_autofree char *letters = letters_only (text);
@@ -279,44 +235,44 @@ append_branch (Statement  *statement,
   switch (branch)
     {
     case BRANCH_MOBILE:
-      append (statement, "m.mobile = ?", g_strdup (text));
+      mdk_statement_append (statement, "m.mobile = ?", g_strdup (text));
       break;
 
     case BRANCH_MOBILE_SUFFIX:
       {
         g_autofree char *reversed = g_strreverse (g_strdup (text));
 
-        append (statement, "reverse(m.mobile) LIKE ?", g_strconcat (reversed, "%", NULL));
+        mdk_statement_append (statement, "reverse(m.mobile) LIKE ?", g_strconcat (reversed, "%", NULL));
       }
       break;
 
     case BRANCH_CARD:
       /* ARRAY() runs once, so the alternatives can combine their indexes. */
-      append (statement, "m.id = ANY (ARRAY (SELECT c.member_id FROM mdk.cards c WHERE c.card_no = ?))", g_strdup (text));
+      mdk_statement_append (statement, "m.id = ANY (ARRAY (SELECT c.member_id FROM mdk.cards c WHERE c.card_no = ?))", g_strdup (text));
       break;
 
     case BRANCH_ID_NUMBER:
-      append (statement, "m.id_number = ?", g_strdup (text));
+      mdk_statement_append (statement, "m.id_number = ?", g_strdup (text));
       break;
 
     case BRANCH_EMAIL:
-      append (statement, "lower(m.email) LIKE ?", g_strconcat (escaped, "%", NULL));
+      mdk_statement_append (statement, "lower(m.email) LIKE ?", g_strconcat (escaped, "%", NULL));
       break;
 
     case BRANCH_PINYIN:
-      append (statement, "m.name_pinyin COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
+      mdk_statement_append (statement, "m.name_pinyin COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
       break;
 
     case BRANCH_INITIALS:
-      append (statement, "m.name_initials COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
+      mdk_statement_append (statement, "m.name_initials COLLATE \"C\" LIKE ?", g_strconcat (letters, "%", NULL));
       break;
 
     case BRANCH_NAME_FIRST:
-      append (statement, "left(mdk.name_search_text(m.name), 1) = ?", g_strdup (character));
+      mdk_statement_append (statement, "left(mdk.name_search_text(m.name), 1) = ?", g_strdup (character));
       break;
 
     case BRANCH_NAME_SECOND:
-      append (statement, "substr(mdk.name_search_text(m.name), 2, 1) = ?", g_strdup (character));
+      mdk_statement_append (statement, "substr(mdk.name_search_text(m.name), 2, 1) = ?", g_strdup (character));
       break;
 
     case BRANCH_NAME:
@@ -327,13 +283,13 @@ append_branch (Statement  *statement,
 
           /* The names with it from their third character on: the first
            * and second are BRANCH_NAME_FIRST's and BRANCH_NAME_SECOND's. */
-          append (statement, "m.name_grams @> ?::text[]", mdk_pg_text_array (one));
+          mdk_statement_append (statement, "m.name_grams @> ?::text[]", mdk_pg_text_array (one));
         }
       else if (is_latin_part (text))
-        append (statement, "m.id = ANY (ARRAY (SELECT l.member_id FROM mdk.member_latin_names l WHERE l.search_text LIKE ?))",
+        mdk_statement_append (statement, "m.id = ANY (ARRAY (SELECT l.member_id FROM mdk.member_latin_names l WHERE l.search_text LIKE ?))",
                 latin_pattern (text));
       else
-        append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ?)",
+        mdk_statement_append (statement, "(m.name_grams @> ?::text[] AND mdk.name_search_text(m.name) LIKE ?)",
                 query_grams_literal (text), g_strconcat ("%", escaped, "%", NULL));
       break;
 
@@ -382,7 +338,7 @@ branch_is_small (PGconn     *conn,
                  Branch      branch,
                  const char *text)
 {
-  g_auto(Statement) probe = { NULL, NULL };
+  g_auto(MdkStatement) probe = { NULL, NULL };
   g_autoptr(PGresult) result = NULL;
   g_autofree char *character = NULL;
 
@@ -403,12 +359,12 @@ branch_is_small (PGconn     *conn,
         return estimate < SMALL_NAME_ROWS;
     }
 
-  statement_init (&probe);
-  append (&probe, "SELECT count(*) FROM (SELECT 1 FROM mdk.members m WHERE ");
+  mdk_statement_init (&probe);
+  mdk_statement_append (&probe, "SELECT count(*) FROM (SELECT 1 FROM mdk.members m WHERE ");
   append_branch (&probe, branch, text);
-  append (&probe, " LIMIT ?) probe", g_strdup_printf ("%d", SMALL_NAME_ROWS));
+  mdk_statement_append (&probe, " LIMIT ?) probe", g_strdup_printf ("%d", SMALL_NAME_ROWS));
 
-  result = mdk_pg_exec (conn, probe.sql->str, probe.params->len, (const char * const *) probe.params->pdata, NULL);
+  result = mdk_statement_exec (conn, &probe, NULL);
   return result != NULL && mdk_pg_get_int64 (result, 0, 0) < SMALL_NAME_ROWS;
 }
 
@@ -425,54 +381,54 @@ count_branches (MdkMemberMatch  match,
 }
 
 static void
-append_match (Statement      *statement,
+append_match (MdkStatement   *statement,
               MdkMemberMatch  match,
               const char     *text)
 {
   const char *or = "";
 
-  append (statement, " AND (");
+  mdk_statement_append (statement, " AND (");
   for (Branch branch = 0; branch < N_BRANCHES; branch++)
     if (branch_applies (branch, match, text))
       {
-        append (statement, or);
+        mdk_statement_append (statement, or);
         append_branch (statement, branch, text);
         or = " OR ";
       }
   if (*or == '\0')
-    append (statement, "false");
-  append (statement, ")");
+    mdk_statement_append (statement, "false");
+  mdk_statement_append (statement, ")");
 }
 
 static void
-append_filters (Statement            *statement,
+append_filters (MdkStatement         *statement,
                 const MdkMemberQuery *query)
 {
   if (query->region_id > 0)
-    append (statement, " AND m.home_store_id = ANY (ARRAY (SELECT id FROM mdk.stores WHERE region_id = ?))",
+    mdk_statement_append (statement, " AND m.home_store_id = ANY (ARRAY (SELECT id FROM mdk.stores WHERE region_id = ?))",
             g_strdup_printf ("%" G_GINT64_FORMAT, query->region_id));
   if (query->store_id > 0)
-    append (statement, " AND m.home_store_id = ?", g_strdup_printf ("%" G_GINT64_FORMAT, query->store_id));
+    mdk_statement_append (statement, " AND m.home_store_id = ?", g_strdup_printf ("%" G_GINT64_FORMAT, query->store_id));
   if (query->card_type_id > 0)
-    append (statement, " AND EXISTS (SELECT 1 FROM mdk.cards c WHERE c.member_id = m.id AND c.card_type_id = ?)",
+    mdk_statement_append (statement, " AND EXISTS (SELECT 1 FROM mdk.cards c WHERE c.member_id = m.id AND c.card_type_id = ?)",
             g_strdup_printf ("%" G_GINT64_FORMAT, query->card_type_id));
   if (query->status != NULL)
-    append (statement, " AND m.status = ?::mdk.member_status", g_strdup (query->status));
+    mdk_statement_append (statement, " AND m.status = ?::mdk.member_status", g_strdup (query->status));
   if (query->joined_from != NULL)
-    append (statement, " AND m.joined_at >= ?::date", g_strdup (query->joined_from));
+    mdk_statement_append (statement, " AND m.joined_at >= ?::date", g_strdup (query->joined_from));
   if (query->joined_to != NULL)
-    append (statement, " AND m.joined_at < ?::date + 1", g_strdup (query->joined_to));
+    mdk_statement_append (statement, " AND m.joined_at < ?::date + 1", g_strdup (query->joined_to));
   if (query->birthday_month > 0)
-    append (statement, " AND extract(month FROM m.birthday) = ?", g_strdup_printf ("%d", query->birthday_month));
+    mdk_statement_append (statement, " AND extract(month FROM m.birthday) = ?", g_strdup_printf ("%d", query->birthday_month));
   if (query->group_id > 0)
-    append (statement, " AND m.group_id = ?", g_strdup_printf ("%" G_GINT64_FORMAT, query->group_id));
+    mdk_statement_append (statement, " AND m.group_id = ?", g_strdup_printf ("%" G_GINT64_FORMAT, query->group_id));
   if (query->tag_id > 0)
-    append (statement, " AND EXISTS (SELECT 1 FROM mdk.member_tag_links l WHERE l.member_id = m.id AND l.tag_id = ?)",
+    mdk_statement_append (statement, " AND EXISTS (SELECT 1 FROM mdk.member_tag_links l WHERE l.member_id = m.id AND l.tag_id = ?)",
             g_strdup_printf ("%" G_GINT64_FORMAT, query->tag_id));
   if (query->custom_key != NULL && query->custom_value != NULL)
     {
       /* Containment is what the GIN index on custom answers. */
-      append (statement, query->custom_is_number ? " AND m.custom @> jsonb_build_object(?::text, ?::numeric)"
+      mdk_statement_append (statement, query->custom_is_number ? " AND m.custom @> jsonb_build_object(?::text, ?::numeric)"
                                                  : " AND m.custom @> jsonb_build_object(?::text, ?::text)",
               g_strdup (query->custom_key), g_strdup (query->custom_value));
     }
@@ -480,13 +436,13 @@ append_filters (Statement            *statement,
 
 /* Returns FALSE when the text cannot match anyone (for example "12"). */
 static gboolean
-append_where (Statement            *statement,
+append_where (MdkStatement         *statement,
               const MdkMemberQuery *query)
 {
   g_autofree char *text = NULL;
   MdkMemberMatch match = mdk_member_query_classify (query->text, &text);
 
-  append (statement, " WHERE true");
+  mdk_statement_append (statement, " WHERE true");
   if (*text != '\0' && match == 0)
     return FALSE;
   if (match != 0)
@@ -527,9 +483,9 @@ sort_cast (const MdkMemberQuery *query)
 }
 
 static void
-append_keyset (Statement            *statement,
+append_keyset (MdkStatement         *statement,
                const MdkMemberQuery *query,
-               const MdkMemberKey   *after)
+               const MdkPageKey     *after)
 {
   g_autofree char *fragment = NULL;
 
@@ -538,11 +494,11 @@ append_keyset (Statement            *statement,
 
   fragment = g_strdup_printf (" AND (%s, m.id) %s (?::%s, ?::bigint)", sort_expression (query),
                               query->descending ? "<" : ">", sort_cast (query));
-  append (statement, fragment, g_strdup (after->sort_key), g_strdup_printf ("%" G_GINT64_FORMAT, after->id));
+  mdk_statement_append (statement, fragment, g_strdup (after->sort_key), g_strdup_printf ("%" G_GINT64_FORMAT, after->id));
 }
 
 static void
-append_order (Statement            *statement,
+append_order (MdkStatement         *statement,
               const MdkMemberQuery *query)
 {
   const char *direction = query->descending ? " DESC" : "";
@@ -553,9 +509,9 @@ append_order (Statement            *statement,
 static gboolean
 has_filters (const MdkMemberQuery *query)
 {
-  g_auto(Statement) scratch = { NULL, NULL };
+  g_auto(MdkStatement) scratch = { NULL, NULL };
 
-  statement_init (&scratch);
+  mdk_statement_init (&scratch);
   append_filters (&scratch, query);
   return scratch.sql->len > 0;
 }
@@ -563,22 +519,22 @@ has_filters (const MdkMemberQuery *query)
 /* The first members in name order whose names have a Latin @text, all
  * read from mdk.member_latin_names: its sort key is the name order's. */
 static void
-append_latin_names (Statement            *statement,
+append_latin_names (MdkStatement         *statement,
                     const MdkMemberQuery *query,
                     const char           *text,
-                    const MdkMemberKey   *after,
+                    const MdkPageKey     *after,
                     guint                 limit)
 {
   const char *direction = query->descending ? " DESC" : "";
   g_autofree char *order = g_strdup_printf (" ORDER BY l.sort_key%s, l.member_id%s LIMIT ?)", direction, direction);
 
-  append (statement, "(SELECT l.member_id FROM mdk.member_latin_names l WHERE l.search_text LIKE ?",
+  mdk_statement_append (statement, "(SELECT l.member_id FROM mdk.member_latin_names l WHERE l.search_text LIKE ?",
           latin_pattern (text));
   if (after != NULL)
-    append (statement, query->descending ? " AND (l.sort_key, l.member_id) < (?::text COLLATE \"C\", ?::bigint)"
+    mdk_statement_append (statement, query->descending ? " AND (l.sort_key, l.member_id) < (?::text COLLATE \"C\", ?::bigint)"
                                          : " AND (l.sort_key, l.member_id) > (?::text COLLATE \"C\", ?::bigint)",
             g_strdup (after->sort_key), g_strdup_printf ("%" G_GINT64_FORMAT, after->id));
-  append (statement, order, g_strdup_printf ("%u", limit));
+  mdk_statement_append (statement, order, g_strdup_printf ("%u", limit));
 }
 
 /* Each way a text can match takes its own best path to its first rows in
@@ -587,22 +543,22 @@ append_latin_names (Statement            *statement,
  * union, rather than sorting everything any of them matches. */
 static void
 append_hits (PGconn               *conn,
-             Statement            *statement,
+             MdkStatement         *statement,
              const MdkMemberQuery *query,
              MdkMemberMatch        match,
              const char           *text,
-             const MdkMemberKey   *after,
+             const MdkPageKey     *after,
              guint                 limit)
 {
   const char *union_word = "";
 
-  append (statement, " WHERE m.id IN (SELECT id FROM (");
+  mdk_statement_append (statement, " WHERE m.id IN (SELECT id FROM (");
   for (Branch branch = 0; branch < N_BRANCHES; branch++)
     {
       if (!branch_applies (branch, match, text))
         continue;
 
-      append (statement, union_word);
+      mdk_statement_append (statement, union_word);
       union_word = " UNION ";
 
       if (branch == BRANCH_NAME && is_latin_part (text) && query->sort == MDK_MEMBER_SORT_NAME
@@ -614,12 +570,12 @@ append_hits (PGconn               *conn,
 
       if (!branch_is_small (conn, branch, text))
         {
-          append (statement, "(SELECT m.id FROM mdk.members m WHERE ");
+          mdk_statement_append (statement, "(SELECT m.id FROM mdk.members m WHERE ");
           append_branch (statement, branch, text);
           append_filters (statement, query);
           append_keyset (statement, query, after);
           append_order (statement, query);
-          append (statement, " LIMIT ?)", g_strdup_printf ("%u", limit));
+          mdk_statement_append (statement, " LIMIT ?)", g_strdup_printf ("%u", limit));
           continue;
         }
 
@@ -632,25 +588,14 @@ append_hits (PGconn               *conn,
         g_autofree char *tail = g_strdup_printf (" OFFSET 0) fenced ORDER BY key%s, id%s LIMIT ?)",
                                                  query->descending ? " DESC" : "", query->descending ? " DESC" : "");
 
-        append (statement, head);
+        mdk_statement_append (statement, head);
         append_branch (statement, branch, text);
         append_filters (statement, query);
         append_keyset (statement, query, after);
-        append (statement, tail, g_strdup_printf ("%u", limit));
+        mdk_statement_append (statement, tail, g_strdup_printf ("%u", limit));
       }
     }
-  append (statement, ") hits)");
-}
-
-static PGresult *
-run (PGconn     *conn,
-     Statement  *statement,
-     GError    **error)
-{
-  g_debug ("Member search: %s", statement->sql->str);
-
-  return mdk_pg_exec (conn, statement->sql->str, statement->params->len,
-                      (const char * const *) statement->params->pdata, error);
+  mdk_statement_append (statement, ") hits)");
 }
 
 static GPtrArray *
@@ -658,41 +603,41 @@ search_page (PGconn                *conn,
              const MdkMemberQuery  *query,
              MdkMemberMatch         match,
              const char            *text,
-             const MdkMemberKey    *after,
+             const MdkPageKey      *after,
              guint                  limit,
              GError               **error)
 {
-  g_auto(Statement) statement = { NULL, NULL };
+  g_auto(MdkStatement) statement = { NULL, NULL };
   g_autoptr(PGresult) result = NULL;
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *sort_select = NULL;
 
-  statement_init (&statement);
+  mdk_statement_init (&statement);
   sort_select = g_strdup_printf ("%s::text", sort_expression (query));
-  append (&statement, select_columns_sql);
-  append (&statement, sort_select);
+  mdk_statement_append (&statement, select_columns_sql);
+  mdk_statement_append (&statement, sort_select);
   if (query->with_classification)
     {
-      append (&statement, classification_columns_sql);
+      mdk_statement_append (&statement, classification_columns_sql);
       append_custom_values (&statement, query);
     }
   else
-    append (&statement, ", NULL, NULL, NULL");
-  append (&statement, from_sql);
-  append (&statement, main_card_sql);
+    mdk_statement_append (&statement, ", NULL, NULL, NULL");
+  mdk_statement_append (&statement, from_sql);
+  mdk_statement_append (&statement, main_card_sql);
 
   if (count_branches (match, text) > 0)
     append_hits (conn, &statement, query, match, text, after, limit);
   else
     {
-      append (&statement, " WHERE true");
+      mdk_statement_append (&statement, " WHERE true");
       append_filters (&statement, query);
       append_keyset (&statement, query, after);
     }
   append_order (&statement, query);
-  append (&statement, " LIMIT ?", g_strdup_printf ("%u", limit));
+  mdk_statement_append (&statement, " LIMIT ?", g_strdup_printf ("%u", limit));
 
-  if (!(result = run (conn, &statement, error)))
+  if (!(result = mdk_statement_exec (conn, &statement, error)))
     return NULL;
 
   for (int row = 0; row < PQntuples (result); row++)
@@ -724,7 +669,7 @@ search_page (PGconn                *conn,
 GPtrArray *
 mdk_member_repo_search (PGconn                *conn,
                         const MdkMemberQuery  *query,
-                        const MdkMemberKey    *after,
+                        const MdkPageKey      *after,
                         guint                  limit,
                         GError               **error)
 {
@@ -764,16 +709,16 @@ mdk_member_repo_count (PGconn                *conn,
                        const MdkMemberQuery  *query,
                        GError               **error)
 {
-  g_auto(Statement) statement = { NULL, NULL };
+  g_auto(MdkStatement) statement = { NULL, NULL };
   g_autoptr(PGresult) result = NULL;
 
-  statement_init (&statement);
-  append (&statement, "SELECT count(*)");
-  append (&statement, from_members_sql);
+  mdk_statement_init (&statement);
+  mdk_statement_append (&statement, "SELECT count(*)");
+  mdk_statement_append (&statement, from_members_sql);
   if (!append_where (&statement, query))
     return 0;
 
-  if (!(result = run (conn, &statement, error)))
+  if (!(result = mdk_statement_exec (conn, &statement, error)))
     return -1;
 
   return mdk_pg_get_int64 (result, 0, 0);
@@ -790,7 +735,7 @@ mdk_member_repo_count (PGconn                *conn,
  * beginning and has none), so that a list can jump to any page without
  * OFFSET.
  *
- * Returns: (transfer full) (element-type MdkMemberKey): one key per page
+ * Returns: (transfer full) (element-type MdkPageKey): one key per page
  *   after the first, or %NULL
  */
 GArray *
@@ -799,26 +744,26 @@ mdk_member_repo_page_starts (PGconn                *conn,
                              guint                  page_size,
                              GError               **error)
 {
-  g_auto(Statement) statement = { NULL, NULL };
+  g_auto(MdkStatement) statement = { NULL, NULL };
   g_autoptr(PGresult) result = NULL;
   g_autofree char *head = NULL;
   GArray *keys;
 
   g_return_val_if_fail (page_size > 0, NULL);
 
-  statement_init (&statement);
+  mdk_statement_init (&statement);
   head = g_strdup_printf ("SELECT key, id FROM (SELECT %s::text AS key, m.id, row_number() OVER (ORDER BY %s%s, m.id%s) AS n",
                           sort_expression (query), sort_expression (query),
                           query->descending ? " DESC" : "", query->descending ? " DESC" : "");
-  append (&statement, head);
-  append (&statement, from_members_sql);
-  keys = g_array_new (FALSE, TRUE, sizeof (MdkMemberKey));
-  g_array_set_clear_func (keys, (GDestroyNotify) mdk_member_key_clear);
+  mdk_statement_append (&statement, head);
+  mdk_statement_append (&statement, from_members_sql);
+  keys = g_array_new (FALSE, TRUE, sizeof (MdkPageKey));
+  g_array_set_clear_func (keys, (GDestroyNotify) mdk_page_key_clear);
   if (!append_where (&statement, query))
     return keys;
-  append (&statement, ") numbered WHERE n % ? = 0 ORDER BY n", g_strdup_printf ("%u", page_size));
+  mdk_statement_append (&statement, ") numbered WHERE n % ? = 0 ORDER BY n", g_strdup_printf ("%u", page_size));
 
-  if (!(result = run (conn, &statement, error)))
+  if (!(result = mdk_statement_exec (conn, &statement, error)))
     {
       g_array_unref (keys);
       return NULL;
@@ -826,19 +771,12 @@ mdk_member_repo_page_starts (PGconn                *conn,
 
   for (int row = 0; row < PQntuples (result); row++)
     {
-      MdkMemberKey key = { mdk_pg_get_string (result, row, 0), mdk_pg_get_int64 (result, row, 1) };
+      MdkPageKey key = { mdk_pg_get_string (result, row, 0), mdk_pg_get_int64 (result, row, 1) };
 
       g_array_append_val (keys, key);
     }
 
   return keys;
-}
-
-void
-mdk_member_key_clear (MdkMemberKey *key)
-{
-  g_clear_pointer (&key->sort_key, g_free);
-  key->id = 0;
 }
 
 static const char *select_detail_sql =

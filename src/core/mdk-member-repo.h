@@ -9,25 +9,13 @@
 #include "mdk-member-detail.h"
 #include "mdk-member-draft.h"
 #include "mdk-member-query.h"
+#include "mdk-paged-list.h"
 
 G_BEGIN_DECLS
 
-/**
- * MdkMemberKey:
- * @sort_key: the sort value of a row, as text
- * @id: the member number, which breaks ties
- *
- * Where a page of results starts: after this row.
- */
-typedef struct
-{
-  char   *sort_key;
-  gint64  id;
-} MdkMemberKey;
-
 GPtrArray *mdk_member_repo_search         (PGconn                *conn,
                                            const MdkMemberQuery  *query,
-                                           const MdkMemberKey    *after,
+                                           const MdkPageKey      *after,
                                            guint                  limit,
                                            GError               **error);
 gint64     mdk_member_repo_count          (PGconn                *conn,
@@ -37,7 +25,6 @@ GArray    *mdk_member_repo_page_starts    (PGconn                *conn,
                                            const MdkMemberQuery  *query,
                                            guint                  page_size,
                                            GError               **error);
-void       mdk_member_key_clear           (MdkMemberKey          *key);
 
 MdkMemberDetail *mdk_member_repo_load_detail        (PGconn               *conn,
                                                      gint64                member_id,

@@ -113,7 +113,7 @@ main (int   argc,
            (g_get_monotonic_time () - start) / 1000.0 / steps);
   g_print ("resident memory: %.0f MB before the list, %.0f MB at most while scrolling (target: under 150 MB)\n",
            start_mb, max_mb);
-  g_print ("rows kept by the list at the end: %u\n", mdk_member_list_get_n_cached (mdk_members_page_get_list (page)));
+  g_print ("rows kept by the list at the end: %u\n", mdk_paged_list_get_n_cached (MDK_PAGED_LIST (mdk_members_page_get_list (page))));
 
   gtk_window_destroy (window);
   return 0;

@@ -277,8 +277,8 @@ static void
 update_state (MdkMembersPage *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
-  gboolean loading = mdk_member_list_get_loading (self->list);
-  const GError *error = mdk_member_list_get_error (self->list);
+  gboolean loading = mdk_paged_list_get_loading (MDK_PAGED_LIST (self->list));
+  const GError *error = mdk_paged_list_get_error (MDK_PAGED_LIST (self->list));
   g_autofree char *number = format_count (n);
   g_autofree char *text = g_strdup_printf (ngettext ("%s member", "%s members", n), number);
 
@@ -916,7 +916,7 @@ mdk_members_page_get_busy (MdkMembersPage *self)
 {
   g_return_val_if_fail (MDK_IS_MEMBERS_PAGE (self), FALSE);
 
-  return self->list != NULL && mdk_member_list_get_loading (self->list);
+  return self->list != NULL && mdk_paged_list_get_loading (MDK_PAGED_LIST (self->list));
 }
 
 /**

@@ -1,0 +1,280 @@
+/* mdk-ledger.c: requests to the ledger's functions (mdk.recharge(),
+ * mdk.consume(), mdk.refund(), mdk.reverse()), sent again after a lost
+ * connection, a serialization failure or a deadlock with the same request
+ * id, so that each lands once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mdk-ledger.h"
+
+G_DEFINE_QUARK (mdk-ledger-error-quark, mdk_ledger_error)
+
+G_DEFINE_BOXED_TYPE (MdkLedgerRequest, mdk_ledger_request, mdk_ledger_request_copy, mdk_ledger_request_free)
+
+/**
+ * mdk_ledger_request_new:
+ * @kind: which function
+ *
+ * Returns: (transfer full): a request with a new request id
+ */
+MdkLedgerRequest *
+mdk_ledger_request_new (MdkLedgerKind kind)
+{
+  MdkLedgerRequest *request = g_new0 (MdkLedgerRequest, 1);
+
+  request->kind = kind;
+  request->request_id = g_uuid_string_random ();
+  return request;
+}
+
+MdkLedgerRequest *
+mdk_ledger_request_copy (const MdkLedgerRequest *request)
+{
+  MdkLedgerRequest *copy = g_memdup2 (request, sizeof *request);
+
+  copy->request_id = g_strdup (request->request_id);
+  copy->card_no = g_strdup (request->card_no);
+  copy->method = g_strdup (request->method);
+  copy->reference = g_strdup (request->reference);
+  copy->lines = g_strdup (request->lines);
+  copy->reason = g_strdup (request->reason);
+  return copy;
+}
+
+void
+mdk_ledger_request_free (MdkLedgerRequest *request)
+{
+  if (request == NULL)
+    return;
+
+  g_free (request->request_id);
+  g_free (request->card_no);
+  g_free (request->method);
+  g_free (request->reference);
+  g_free (request->lines);
+  g_free (request->reason);
+  g_free (request);
+}
+
+/* Every function's result, read the same way: fields it lacks are 0. */
+static const char *result_columns_sql =
+  "SELECT coalesce((r ->> 'transaction')::bigint, 0), coalesce((r ->> 'amount')::bigint, 0), "
+  "coalesce((r ->> 'bonus')::bigint, 0), coalesce((r ->> 'discount')::bigint, 0), "
+  "coalesce((r ->> 'due')::bigint, 0), coalesce((r ->> 'stored_value')::bigint, 0), "
+  "coalesce((r ->> 'paid_value')::bigint, 0), coalesce((r ->> 'bonus_value')::bigint, 0), "
+  "coalesce((r ->> 'points_used')::bigint, 0), coalesce((r ->> 'points_value')::bigint, 0), "
+  "coalesce((r ->> 'external')::bigint, 0), coalesce((r ->> 'points_earned')::bigint, 0), "
+  "coalesce((r ->> 'points_not_recovered')::bigint, 0), coalesce((r ->> 'balance')::bigint, 0), "
+  "coalesce((r ->> 'bonus_balance')::bigint, 0), coalesce((r ->> 'points_balance')::bigint, 0) ";
+
+static const char * const call_sql[] = {
+  [MDK_LEDGER_RECHARGE] = "FROM mdk.recharge($1, $2, $3, $4::mdk.payment_method, $5, $6, $7) r",
+  [MDK_LEDGER_CONSUME] = "FROM mdk.consume($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::mdk.payment_method, $10) r",
+  [MDK_LEDGER_REFUND] = "FROM mdk.refund($1, $2, $3, $4, $5, $6) r",
+  [MDK_LEDGER_REVERSE] = "FROM mdk.reverse($1, $2, $3, $4, $5) r",
+};
+
+static char *
+id_or_null (gint64 id)
+{
+  return id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id) : NULL;
+}
+
+static char *
+number (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/* The parameters of @request's call, in call_sql's order. */
+static GPtrArray *
+request_params (const MdkLedgerRequest *request)
+{
+  GPtrArray *params = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (params, g_strdup (request->request_id));
+  switch (request->kind)
+    {
+    case MDK_LEDGER_RECHARGE:
+      g_ptr_array_add (params, g_strdup (request->card_no));
+      g_ptr_array_add (params, number (request->amount));
+      g_ptr_array_add (params, g_strdup (request->method));
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      g_ptr_array_add (params, g_strdup (request->reference));
+      break;
+
+    case MDK_LEDGER_CONSUME:
+      g_ptr_array_add (params, g_strdup (request->card_no));
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      g_ptr_array_add (params, number (request->amount));
+      g_ptr_array_add (params, g_strdup (request->lines));
+      g_ptr_array_add (params, number (request->points));
+      g_ptr_array_add (params, number (request->external));
+      g_ptr_array_add (params, request->external > 0 ? g_strdup (request->method) : NULL);
+      g_ptr_array_add (params, g_strdup (request->reference));
+      break;
+
+    case MDK_LEDGER_REFUND:
+      g_ptr_array_add (params, number (request->transaction_id));
+      g_ptr_array_add (params, number (request->amount));
+      g_ptr_array_add (params, g_strdup (request->reason));
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      break;
+
+    case MDK_LEDGER_REVERSE:
+      g_ptr_array_add (params, number (request->transaction_id));
+      g_ptr_array_add (params, g_strdup (request->reason));
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return params;
+}
+
+static const struct {
+  const char     *sqlstate;
+  MdkLedgerError  code;
+  const char     *explanation;
+} refusals[] = {
+  { "MD001", MDK_LEDGER_ERROR_REQUEST_REUSED, N_("This request was sent before with other amounts.") },
+  { "MD002", MDK_LEDGER_ERROR_CARD_UNUSABLE, N_("The card cannot be used for this.") },
+  { "MD003", MDK_LEDGER_ERROR_INSUFFICIENT, N_("The card does not have enough stored value or points.") },
+  { "MD004", MDK_LEDGER_ERROR_NOT_PERMITTED, N_("Head office has not allowed recharges at this store or by this operator.") },
+  { "MD005", MDK_LEDGER_ERROR_INVALID, N_("The amounts do not add up.") },
+  { "MD006", MDK_LEDGER_ERROR_REFUND_TOO_LARGE, N_("That is more than remains of the sale to refund.") },
+  { "MD007", MDK_LEDGER_ERROR_NOT_REVERSIBLE, N_("This transaction cannot be reversed.") },
+  { "P0002", MDK_LEDGER_ERROR_NOT_FOUND, N_("There is no such card, store or transaction.") },
+};
+
+/* A refusal says first what it means for a person, then the function's
+ * own words, which carry the figures. */
+static GError *
+error_from_result (PGconn         *conn,
+                   const PGresult *result)
+{
+  const char *sqlstate = PQresultErrorField (result, PG_DIAG_SQLSTATE);
+  const char *primary = PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
+
+  for (guint i = 0; sqlstate != NULL && i < G_N_ELEMENTS (refusals); i++)
+    if (g_str_equal (sqlstate, refusals[i].sqlstate))
+      /* Translators: the first %s explains a refusal, the second is the server's own message */
+      return g_error_new (MDK_LEDGER_ERROR, refusals[i].code, _("%s (Server: %s)"),
+                          _(refusals[i].explanation), primary ? primary : "");
+
+  return mdk_database_error_new_from_result (conn, result);
+}
+
+/**
+ * mdk_ledger_send:
+ * @conn: a connection, not in a transaction
+ * @request: the request
+ * @error: return location for a #GError
+ *
+ * Sends @request once. Blocks. A caller that loses the connection sends
+ * the same request again (mdk_ledger_send_async() does).
+ *
+ * Returns: (transfer full): what the request did, or %NULL
+ */
+MdkLedgerResult *
+mdk_ledger_send (PGconn                  *conn,
+                 const MdkLedgerRequest  *request,
+                 GError                 **error)
+{
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *sql = NULL;
+  MdkLedgerResult *answer;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (request != NULL && request->request_id != NULL, NULL);
+  g_return_val_if_fail (request->kind <= MDK_LEDGER_REVERSE, NULL);
+
+  params = request_params (request);
+  sql = g_strconcat (result_columns_sql, call_sql[request->kind], NULL);
+  result = PQexecParams (conn, sql, params->len, NULL, (const char * const *) params->pdata, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      g_propagate_error (error, error_from_result (conn, result));
+      return NULL;
+    }
+
+  answer = g_new0 (MdkLedgerResult, 1);
+  answer->transaction_id = mdk_pg_get_int64 (result, 0, 0);
+  answer->amount = mdk_pg_get_int64 (result, 0, 1);
+  answer->bonus = mdk_pg_get_int64 (result, 0, 2);
+  answer->discount = mdk_pg_get_int64 (result, 0, 3);
+  answer->due = mdk_pg_get_int64 (result, 0, 4);
+  answer->stored_value = mdk_pg_get_int64 (result, 0, 5);
+  answer->paid_value = mdk_pg_get_int64 (result, 0, 6);
+  answer->bonus_value = mdk_pg_get_int64 (result, 0, 7);
+  answer->points_used = mdk_pg_get_int64 (result, 0, 8);
+  answer->points_value = mdk_pg_get_int64 (result, 0, 9);
+  answer->external = mdk_pg_get_int64 (result, 0, 10);
+  answer->points_earned = mdk_pg_get_int64 (result, 0, 11);
+  answer->points_not_recovered = mdk_pg_get_int64 (result, 0, 12);
+  answer->balance = mdk_pg_get_int64 (result, 0, 13);
+  answer->bonus_balance = mdk_pg_get_int64 (result, 0, 14);
+  answer->points_balance = mdk_pg_get_int64 (result, 0, 15);
+  return answer;
+}
+
+static gpointer
+send_work (PGconn        *conn,
+           gpointer       work_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  return mdk_ledger_send (conn, work_data, error);
+}
+
+/**
+ * mdk_ledger_send_async:
+ * @database: the database
+ * @request: the request; it is copied
+ * @cancellable: (nullable): cancels waiting, not a request the server has
+ * @callback: called in the thread-default main context
+ * @user_data: for @callback
+ *
+ * Sends @request off the main thread, and again with the same request id
+ * after a lost connection, a serialization failure or a deadlock.
+ */
+void
+mdk_ledger_send_async (MdkDatabase             *database,
+                       const MdkLedgerRequest  *request,
+                       GCancellable            *cancellable,
+                       GAsyncReadyCallback      callback,
+                       gpointer                 user_data)
+{
+  g_return_if_fail (MDK_IS_DATABASE (database));
+  g_return_if_fail (request != NULL);
+
+  mdk_database_run_async (database, MDK_DATABASE_RUN_IDEMPOTENT, send_work, mdk_ledger_request_copy (request),
+                          (GDestroyNotify) mdk_ledger_request_free, g_free, cancellable, callback, user_data);
+}
+
+/**
+ * mdk_ledger_send_finish:
+ * @database: the database
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): what the request did, or %NULL
+ */
+MdkLedgerResult *
+mdk_ledger_send_finish (MdkDatabase   *database,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return mdk_database_run_finish (database, result, error);
+}

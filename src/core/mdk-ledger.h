@@ -1,0 +1,135 @@
+/* mdk-ledger.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mdk-database.h"
+
+G_BEGIN_DECLS
+
+#define MDK_LEDGER_ERROR (mdk_ledger_error_quark ())
+
+/**
+ * MdkLedgerError:
+ * @MDK_LEDGER_ERROR_REQUEST_REUSED: the request id was used before with other
+ *   arguments (SQLSTATE MD001)
+ * @MDK_LEDGER_ERROR_CARD_UNUSABLE: the card's state, expiry or type does not
+ *   allow this (MD002)
+ * @MDK_LEDGER_ERROR_INSUFFICIENT: not enough stored value or points (MD003)
+ * @MDK_LEDGER_ERROR_NOT_PERMITTED: this store or operator may not recharge (MD004)
+ * @MDK_LEDGER_ERROR_INVALID: the amounts do not add up or are not positive (MD005)
+ * @MDK_LEDGER_ERROR_REFUND_TOO_LARGE: more than what remains of the sale (MD006)
+ * @MDK_LEDGER_ERROR_NOT_REVERSIBLE: the transaction cannot be reversed (MD007)
+ * @MDK_LEDGER_ERROR_NOT_FOUND: an unknown card, store or transaction (P0002)
+ *
+ * Refusals of the ledger's functions. Other failures are in
+ * %MDK_DATABASE_ERROR; %MDK_DATABASE_ERROR_CONNECTION_LOST after every
+ * retry means the outcome is unknown: send the same request again.
+ */
+typedef enum
+{
+  MDK_LEDGER_ERROR_REQUEST_REUSED,
+  MDK_LEDGER_ERROR_CARD_UNUSABLE,
+  MDK_LEDGER_ERROR_INSUFFICIENT,
+  MDK_LEDGER_ERROR_NOT_PERMITTED,
+  MDK_LEDGER_ERROR_INVALID,
+  MDK_LEDGER_ERROR_REFUND_TOO_LARGE,
+  MDK_LEDGER_ERROR_NOT_REVERSIBLE,
+  MDK_LEDGER_ERROR_NOT_FOUND,
+} MdkLedgerError;
+
+GQuark mdk_ledger_error_quark (void);
+
+typedef enum
+{
+  MDK_LEDGER_RECHARGE,
+  MDK_LEDGER_CONSUME,
+  MDK_LEDGER_REFUND,
+  MDK_LEDGER_REVERSE,
+} MdkLedgerKind;
+
+/**
+ * MdkLedgerRequest:
+ * @kind: which function
+ * @request_id: made when the request is made, and kept for every retry of it
+ * @card_no: the card (recharge, consume)
+ * @amount: fen: the recharge, the sale before discount, the part of the sale refunded
+ * @method: (nullable): a payment method (mdk.payment_method): the recharge's, or
+ *   that of @external
+ * @store_id: where; 0 for a refund's or reversal's original store
+ * @terminal_id: which terminal there, or 0
+ * @reference: (nullable): the payment's external reference
+ * @lines: (nullable): a sale's lines as JSON
+ * @points: points a sale is paid with
+ * @external: fen of a sale paid another way (@method)
+ * @transaction_id: the sale refunded, the transaction reversed
+ * @reason: (nullable): why (refund, reversal)
+ *
+ * One request to the ledger. Money is in fen.
+ */
+typedef struct
+{
+  MdkLedgerKind  kind;
+  char          *request_id;
+  char          *card_no;
+  gint64         amount;
+  char          *method;
+  gint64         store_id;
+  gint64         terminal_id;
+  char          *reference;
+  char          *lines;
+  gint64         points;
+  gint64         external;
+  gint64         transaction_id;
+  char          *reason;
+} MdkLedgerRequest;
+
+/**
+ * MdkLedgerResult:
+ *
+ * What a request did, in fen and points; fields a function does not
+ * report are 0.
+ */
+typedef struct
+{
+  gint64 transaction_id;
+  gint64 amount;
+  gint64 bonus;
+  gint64 discount;
+  gint64 due;
+  gint64 stored_value;
+  gint64 paid_value;
+  gint64 bonus_value;
+  gint64 points_used;
+  gint64 points_value;
+  gint64 external;
+  gint64 points_earned;
+  gint64 points_not_recovered;
+  gint64 balance;
+  gint64 bonus_balance;
+  gint64 points_balance;
+} MdkLedgerResult;
+
+#define MDK_TYPE_LEDGER_REQUEST (mdk_ledger_request_get_type ())
+
+GType             mdk_ledger_request_get_type (void) G_GNUC_CONST;
+MdkLedgerRequest *mdk_ledger_request_new      (MdkLedgerKind            kind);
+MdkLedgerRequest *mdk_ledger_request_copy     (const MdkLedgerRequest  *request);
+void              mdk_ledger_request_free     (MdkLedgerRequest        *request);
+
+MdkLedgerResult  *mdk_ledger_send             (PGconn                  *conn,
+                                               const MdkLedgerRequest  *request,
+                                               GError                 **error);
+void              mdk_ledger_send_async       (MdkDatabase             *database,
+                                               const MdkLedgerRequest  *request,
+                                               GCancellable            *cancellable,
+                                               GAsyncReadyCallback      callback,
+                                               gpointer                 user_data);
+MdkLedgerResult  *mdk_ledger_send_finish      (MdkDatabase             *database,
+                                               GAsyncResult            *result,
+                                               GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdkLedgerRequest, mdk_ledger_request_free)
+
+G_END_DECLS
