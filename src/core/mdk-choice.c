@@ -191,3 +191,32 @@ mdk_choice_load_tags (PGconn  *conn,
 {
   return load_choices (conn, "SELECT id, name FROM mdk.member_tags ORDER BY name", error);
 }
+
+/**
+ * mdk_choice_load_regions:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the regions by code, or %NULL
+ */
+GListModel *
+mdk_choice_load_regions (PGconn  *conn,
+                         GError **error)
+{
+  return load_choices (conn, "SELECT id, name FROM mdk.regions ORDER BY code", error);
+}
+
+/**
+ * mdk_choice_load_operators:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the operators by name, each labelled with
+ *   their name and login, or %NULL
+ */
+GListModel *
+mdk_choice_load_operators (PGconn  *conn,
+                           GError **error)
+{
+  return load_choices (conn, "SELECT id, name || ' (' || login || ')' FROM mdk.operators ORDER BY name, login", error);
+}

@@ -26,5 +26,9 @@ GListModel *mdk_choice_load_groups         (PGconn      *conn,
                                             GError     **error);
 GListModel *mdk_choice_load_tags           (PGconn      *conn,
                                             GError     **error);
+GListModel *mdk_choice_load_regions        (PGconn      *conn,
+                                            GError     **error);
+GListModel *mdk_choice_load_operators      (PGconn      *conn,
+                                            GError     **error);
 
 G_END_DECLS

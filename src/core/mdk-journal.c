@@ -76,6 +76,29 @@ append_filters (MdkStatement          *statement,
     mdk_statement_append (statement, " AND t.created_at < ?::date + 1", g_strdup (query->to));
 }
 
+static const char *select_sql =
+  "SELECT t.id, to_char(t.created_at, 'YYYY-MM-DD HH24:MI:SS'), t.kind::text, c.card_no, m.name, s.name, "
+  "r.name, o.name, t.method::text, t.amount::text, t.reference, t.reason, t.original_id::text, "
+  "(SELECT v.id::text FROM mdk.transactions v WHERE v.kind = 'reversal' AND v.original_id = t.id) ";
+
+static const char *joins_sql =
+  " JOIN mdk.stores s ON s.id = t.store_id JOIN mdk.regions r ON r.id = s.region_id"
+  " LEFT JOIN mdk.cards c ON c.id = t.card_id LEFT JOIN mdk.members m ON m.id = c.member_id"
+  " LEFT JOIN mdk.operators o ON o.id = t.operator_id";
+
+static MdkTransaction *
+transaction_from_row (const PGresult *result,
+                      int             row)
+{
+  MdkTransaction *transaction = mdk_transaction_new_placeholder ();
+  const char *fields[MDK_TRANSACTION_N_FIELDS];
+
+  for (guint i = 0; i < MDK_TRANSACTION_N_FIELDS; i++)
+    fields[i] = PQgetisnull (result, row, i + 1) ? NULL : PQgetvalue (result, row, i + 1);
+  mdk_transaction_fill (transaction, mdk_pg_get_int64 (result, row, 0), fields);
+  return transaction;
+}
+
 /**
  * mdk_journal_count:
  * @conn: a connection
@@ -122,35 +145,54 @@ mdk_journal_fetch (PGconn                 *conn,
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func (g_object_unref);
 
   mdk_statement_init (&statement);
-  mdk_statement_append (&statement,
-    "SELECT t.id, to_char(t.created_at, 'YYYY-MM-DD HH24:MI:SS'), t.kind::text, c.card_no, m.name, s.name, "
-    "r.name, o.name, t.method::text, t.amount::text, t.reference, t.reason, t.original_id::text, "
-    "(SELECT v.id::text FROM mdk.transactions v WHERE v.kind = 'reversal' AND v.original_id = t.id) "
-    "FROM (SELECT t.* FROM mdk.transactions t");
+  mdk_statement_append (&statement, select_sql);
+  mdk_statement_append (&statement, "FROM (SELECT t.* FROM mdk.transactions t");
   append_filters (&statement, query);
   if (after != NULL)
     mdk_statement_append (&statement, " AND t.id < ?", id_text (after->id));
   mdk_statement_append (&statement, " ORDER BY t.id DESC LIMIT ?) t", g_strdup_printf ("%u", limit));
-  mdk_statement_append (&statement,
-    " JOIN mdk.stores s ON s.id = t.store_id JOIN mdk.regions r ON r.id = s.region_id"
-    " LEFT JOIN mdk.cards c ON c.id = t.card_id LEFT JOIN mdk.members m ON m.id = c.member_id"
-    " LEFT JOIN mdk.operators o ON o.id = t.operator_id ORDER BY t.id DESC");
+  mdk_statement_append (&statement, joins_sql);
+  mdk_statement_append (&statement, " ORDER BY t.id DESC");
 
   if (!(result = mdk_statement_exec (conn, &statement, error)))
     return NULL;
 
   for (int row = 0; row < PQntuples (result); row++)
-    {
-      MdkTransaction *transaction = mdk_transaction_new_placeholder ();
-      const char *fields[MDK_TRANSACTION_N_FIELDS];
-
-      for (guint i = 0; i < MDK_TRANSACTION_N_FIELDS; i++)
-        fields[i] = PQgetisnull (result, row, i + 1) ? NULL : PQgetvalue (result, row, i + 1);
-      mdk_transaction_fill (transaction, mdk_pg_get_int64 (result, row, 0), fields);
-      g_ptr_array_add (page, transaction);
-    }
+    g_ptr_array_add (page, transaction_from_row (result, row));
 
   return g_steal_pointer (&page);
+}
+
+/**
+ * mdk_journal_load_transaction:
+ * @conn: a connection
+ * @transaction_id: a transaction
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the transaction, or %NULL with @error set
+ */
+MdkTransaction *
+mdk_journal_load_transaction (PGconn   *conn,
+                              gint64    transaction_id,
+                              GError  **error)
+{
+  g_auto(MdkStatement) statement = { NULL, NULL };
+  g_autoptr(PGresult) result = NULL;
+
+  mdk_statement_init (&statement);
+  mdk_statement_append (&statement, select_sql);
+  mdk_statement_append (&statement, "FROM mdk.transactions t");
+  mdk_statement_append (&statement, joins_sql);
+  mdk_statement_append (&statement, " WHERE t.id = ?", id_text (transaction_id));
+  if (!(result = mdk_statement_exec (conn, &statement, error)))
+    return NULL;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_FAILED,
+                   "There is no transaction %" G_GINT64_FORMAT ".", transaction_id);
+      return NULL;
+    }
+  return transaction_from_row (result, 0);
 }
 
 /**
@@ -219,7 +261,7 @@ mdk_journal_load_postings (PGconn   *conn,
     "SELECT a.kind::text, coalesce(c.card_no, s.name), a.method::text, a.kind IN ('points', 'points_issued'), p.amount "
     "FROM mdk.postings p JOIN mdk.accounts a ON a.id = p.account_id "
     "LEFT JOIN mdk.cards c ON c.id = a.card_id LEFT JOIN mdk.stores s ON s.id = a.store_id "
-    "WHERE p.transaction_id = $1 ORDER BY p.id", 1, params, error);
+    "WHERE p.transaction_id = $1 ORDER BY p.n", 1, params, error);
   GArray *postings;
 
   if (result == NULL)

@@ -70,6 +70,9 @@ GArray     *mdk_journal_page_starts   (PGconn                 *conn,
                                        const MdkJournalQuery  *query,
                                        guint                   page_size,
                                        GError                **error);
+MdkTransaction *mdk_journal_load_transaction (PGconn          *conn,
+                                              gint64           transaction_id,
+                                              GError         **error);
 GArray     *mdk_journal_load_postings (PGconn                 *conn,
                                        gint64                  transaction_id,
                                        GError                **error);

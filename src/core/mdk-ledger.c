@@ -278,3 +278,63 @@ mdk_ledger_send_finish (MdkDatabase   *database,
 {
   return mdk_database_run_finish (database, result, error);
 }
+
+/**
+ * mdk_ledger_load_card:
+ * @conn: a connection
+ * @card_no: a card number
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the card's summary, or %NULL with @error set
+ *   (%MDK_LEDGER_ERROR_NOT_FOUND for an unknown card)
+ */
+MdkCardSummary *
+mdk_ledger_load_card (PGconn      *conn,
+                      const char  *card_no,
+                      GError     **error)
+{
+  const char *params[] = { card_no };
+  g_autoptr(PGresult) result = NULL;
+  MdkCardSummary *summary;
+
+  result = mdk_pg_exec (conn,
+    "SELECT c.card_no, m.name, t.name, "
+    "CASE WHEN c.state = 'active' AND c.expires_on < current_date THEN 'expired' ELSE c.state::text END, "
+    "t.has_stored_value, t.point_value, (b ->> 'balance')::bigint, (b ->> 'bonus_balance')::bigint, "
+    "(b ->> 'points_balance')::bigint "
+    "FROM mdk.cards c JOIN mdk.members m ON m.id = c.member_id JOIN mdk.card_types t ON t.id = c.card_type_id, "
+    "LATERAL mdk.card_balances(coalesce(c.primary_card_id, c.id)) b "
+    "WHERE c.card_no = $1", 1, params, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, MDK_LEDGER_ERROR, MDK_LEDGER_ERROR_NOT_FOUND, _("There is no card %s."), card_no);
+      return NULL;
+    }
+
+  summary = g_new0 (MdkCardSummary, 1);
+  summary->card_no = mdk_pg_get_string (result, 0, 0);
+  summary->member_name = mdk_pg_get_string (result, 0, 1);
+  summary->type_name = mdk_pg_get_string (result, 0, 2);
+  summary->state = mdk_pg_get_string (result, 0, 3);
+  summary->has_stored_value = g_str_equal (PQgetvalue (result, 0, 4), "t");
+  summary->point_value = mdk_pg_get_int64 (result, 0, 5);
+  summary->balance = mdk_pg_get_int64 (result, 0, 6);
+  summary->bonus_balance = mdk_pg_get_int64 (result, 0, 7);
+  summary->points_balance = mdk_pg_get_int64 (result, 0, 8);
+  return summary;
+}
+
+void
+mdk_card_summary_free (MdkCardSummary *summary)
+{
+  if (summary == NULL)
+    return;
+
+  g_free (summary->card_no);
+  g_free (summary->member_name);
+  g_free (summary->type_name);
+  g_free (summary->state);
+  g_free (summary);
+}

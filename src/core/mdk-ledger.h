@@ -111,6 +111,40 @@ typedef struct
   gint64 points_balance;
 } MdkLedgerResult;
 
+/**
+ * MdkCardSummary:
+ * @card_no: the card
+ * @member_name: its member
+ * @type_name: its card type
+ * @state: its state (mdk.card_state), "expired" once past its expiry date
+ * @has_stored_value: whether its type holds stored value
+ * @point_value: fen a point pays, 0 when points cannot pay
+ * @balance: paid value of the account it uses, fen
+ * @bonus_balance: promotional value, fen
+ * @points_balance: points
+ *
+ * What a counter needs to see of a card before it moves money.
+ */
+typedef struct
+{
+  char     *card_no;
+  char     *member_name;
+  char     *type_name;
+  char     *state;
+  gboolean  has_stored_value;
+  gint64    point_value;
+  gint64    balance;
+  gint64    bonus_balance;
+  gint64    points_balance;
+} MdkCardSummary;
+
+MdkCardSummary   *mdk_ledger_load_card        (PGconn                  *conn,
+                                               const char              *card_no,
+                                               GError                 **error);
+void              mdk_card_summary_free       (MdkCardSummary          *summary);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdkCardSummary, mdk_card_summary_free)
+
 #define MDK_TYPE_LEDGER_REQUEST (mdk_ledger_request_get_type ())
 
 GType             mdk_ledger_request_get_type (void) G_GNUC_CONST;

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "mdk-transaction.h"
 
 struct _MdkTransaction
@@ -183,3 +185,78 @@ mdk_transaction_get_field (MdkTransaction      *self,
   return self->fields[field];
 }
 
+
+/* The values of mdk.payment_method, in the order lists show them. */
+const char * const mdk_payment_methods[] = {
+  "cash", "bank_card", "prepaid_card", "telecom_card", "internet", "enterprise", NULL,
+};
+
+/**
+ * mdk_payment_method_label:
+ * @method: (nullable): a value of `mdk.payment_method`
+ *
+ * Returns: the method in the person's language
+ */
+const char *
+mdk_payment_method_label (const char *method)
+{
+  if (g_strcmp0 (method, "cash") == 0)
+    return _("Cash at a store terminal");
+  if (g_strcmp0 (method, "bank_card") == 0)
+    return _("Bank card");
+  if (g_strcmp0 (method, "prepaid_card") == 0)
+    return _("Prepaid card");
+  if (g_strcmp0 (method, "telecom_card") == 0)
+    return _("Telecom card");
+  if (g_strcmp0 (method, "internet") == 0)
+    return _("Internet self-service");
+  if (g_strcmp0 (method, "enterprise") == 0)
+    return _("Enterprise batch");
+  return method;
+}
+
+/**
+ * mdk_transaction_kind_label:
+ * @kind: (nullable): a value of `mdk.transaction_kind`
+ *
+ * Returns: the kind in the person's language
+ */
+const char *
+mdk_transaction_kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "recharge") == 0)
+    return _("Recharge");
+  if (g_strcmp0 (kind, "consume") == 0)
+    return _("Sale");
+  if (g_strcmp0 (kind, "refund") == 0)
+    return _("Refund");
+  if (g_strcmp0 (kind, "reversal") == 0)
+    return _("Reversal");
+  return kind;
+}
+
+/**
+ * mdk_account_kind_label:
+ * @kind: (nullable): a value of `mdk.account_kind`
+ *
+ * Returns: the account in the person's language
+ */
+const char *
+mdk_account_kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "stored_value") == 0)
+    return _("Stored value (paid)");
+  if (g_strcmp0 (kind, "bonus") == 0)
+    return _("Stored value (bonus)");
+  if (g_strcmp0 (kind, "points") == 0)
+    return _("Points");
+  if (g_strcmp0 (kind, "clearing") == 0)
+    return _("Money received");
+  if (g_strcmp0 (kind, "revenue") == 0)
+    return _("Sales");
+  if (g_strcmp0 (kind, "promotion") == 0)
+    return _("Promotions");
+  if (g_strcmp0 (kind, "points_issued") == 0)
+    return _("Points given");
+  return kind;
+}

@@ -46,4 +46,10 @@ gint64          mdk_transaction_get_id          (MdkTransaction      *self);
 const char     *mdk_transaction_get_field       (MdkTransaction      *self,
                                                  MdkTransactionField  field);
 
+extern const char * const mdk_payment_methods[];
+
+const char     *mdk_payment_method_label        (const char          *method);
+const char     *mdk_transaction_kind_label      (const char          *kind);
+const char     *mdk_account_kind_label          (const char          *kind);
+
 G_END_DECLS
