@@ -14,6 +14,9 @@
 #include "mdk-test-screenshot.h"
 #include "mdk-preferences-window.h"
 #include "mdk-window.h"
+#include "finance/mdk-finance-page.h"
+#include "finance/mdk-ledger-dialog.h"
+#include "finance/mdk-transaction-window.h"
 #include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
 
@@ -105,7 +108,7 @@ test_sections (void)
   g_assert_true (ADW_IS_STATUS_PAGE (mdk_window_get_section_page (window, "points")));
   {
     g_autofree char *sentence = g_strdup_printf (_("%s This section is not built yet."), "");
-    const char *description = adw_status_page_get_description (ADW_STATUS_PAGE (mdk_window_get_section_page (window, "finance")));
+    const char *description = adw_status_page_get_description (ADW_STATUS_PAGE (mdk_window_get_section_page (window, "cards")));
 
     /* The sentence that says so, in the person's language */
     g_assert_true (g_str_has_suffix (description, g_strstrip (sentence)));
@@ -554,6 +557,144 @@ test_shortcuts_window (void)
   gtk_window_destroy (overlay);
 }
 
+static void
+wait_for_dialog (MdkLedgerDialog *dialog)
+{
+  for (guint i = 0; i < 400 && mdk_ledger_dialog_get_busy (dialog); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_ledger_dialog_get_busy (dialog));
+  mdk_test_wait_ms (300);
+}
+
+static void
+wait_for_journal (MdkJournalList *journal)
+{
+  for (guint i = 0; i < 400 && mdk_paged_list_get_loading (MDK_PAGED_LIST (journal)); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_paged_list_get_loading (MDK_PAGED_LIST (journal)));
+  mdk_test_wait_ms (300);
+}
+
+static void
+wait_for_transaction (MdkTransactionWindow *window)
+{
+  for (guint i = 0; i < 400 && mdk_transaction_window_get_busy (window); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_transaction_window_get_busy (window));
+  mdk_test_wait_ms (300);
+}
+
+/* Recharge and sale from the Finance section, the journal, a transaction
+ * with its postings, and a reversal with its confirmation. */
+static void
+test_finance (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
+  MdkFinancePage *finance = MDK_FINANCE_PAGE (mdk_window_get_section_page (window, "finance"));
+  MdkJournalList *journal = mdk_finance_page_get_list (finance);
+  g_autofree char *card = mdk_test_query_string (db->conn,
+    "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+    "WHERE t.code = 'SILVER' AND c.state = 'active' AND (c.expires_on IS NULL OR c.expires_on > current_date) "
+    "ORDER BY c.id LIMIT 1");
+  MdkLedgerDialog *dialog;
+  MdkTransactionWindow *detail;
+  AdwMessageDialog *confirm;
+  gint64 before;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "finance"));
+  wait_for_journal (journal);
+  mdk_test_save_screenshot (GTK_WIDGET (window), "finance-empty");
+  before = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.transactions");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (journal)), ==, (guint) before);
+
+  /* A recharge: a bad amount first, then 500.00. */
+  dialog = MDK_LEDGER_DIALOG (mdk_finance_page_open_dialog (finance, MDK_LEDGER_RECHARGE));
+  wait_for_dialog (dialog);
+  mdk_ledger_dialog_set_field (dialog, "card", card);
+  mdk_ledger_dialog_set_field (dialog, "amount", "5,00.0.1");
+  wait_for_dialog (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "ledger.apply", NULL));
+  g_assert_nonnull (mdk_ledger_dialog_get_message (dialog));
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "recharge-invalid");
+  mdk_ledger_dialog_set_field (dialog, "amount", "500");
+  mdk_ledger_dialog_set_field (dialog, "reference", "POS-20261125-0001");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "ledger.apply", NULL));
+  wait_for_dialog (dialog);
+  g_assert_null (mdk_ledger_dialog_get_message (dialog));
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "recharge-done");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON "
+                                            "a.card_id = coalesce(c.primary_card_id, c.id) WHERE c.card_no = '%s' "
+                                            "AND a.kind = 'stored_value'", card);
+
+    g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 50000);
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A sale of 120.00 on it: 5% off, 20.00 in cash. */
+  dialog = MDK_LEDGER_DIALOG (mdk_finance_page_open_dialog (finance, MDK_LEDGER_CONSUME));
+  wait_for_dialog (dialog);
+  mdk_ledger_dialog_set_field (dialog, "card", card);
+  mdk_ledger_dialog_set_field (dialog, "amount", "120");
+  mdk_ledger_dialog_set_field (dialog, "external", "20");
+  wait_for_dialog (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "ledger.apply", NULL));
+  wait_for_dialog (dialog);
+  g_assert_null (mdk_ledger_dialog_get_message (dialog));
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "sale-done");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON "
+                                            "a.card_id = coalesce(c.primary_card_id, c.id) WHERE c.card_no = '%s' "
+                                            "AND a.kind = 'stored_value'", card);
+
+    g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 50000 - 9400);
+  }
+
+  /* More than the card holds is refused, and says why. */
+  mdk_ledger_dialog_set_field (dialog, "amount", "100000");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "ledger.apply", NULL));
+  wait_for_dialog (dialog);
+  g_assert_nonnull (mdk_ledger_dialog_get_message (dialog));
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "sale-refused");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The journal shows both, newest first. */
+  wait_for_journal (journal);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (journal)), ==, (guint) before + 2);
+  mdk_test_save_screenshot (GTK_WIDGET (window), "finance-journal");
+
+  /* The sale, its postings, and a reversal asked for with a reason. */
+  detail = MDK_TRANSACTION_WINDOW (mdk_finance_page_open_transaction (finance, 0));
+  g_assert_nonnull (detail);
+  wait_for_transaction (detail);
+  mdk_test_save_screenshot (GTK_WIDGET (detail), "transaction-sale");
+  confirm = mdk_transaction_window_ask (detail, MDK_LEDGER_REVERSE);
+  mdk_test_wait_ms (400);
+  mdk_test_save_screenshot (GTK_WIDGET (confirm), "transaction-reverse-confirm");
+  g_assert_false (adw_message_dialog_get_response_enabled (confirm, "apply"));
+  gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (confirm), "mdk-reason")), "Entered twice");
+  g_assert_true (adw_message_dialog_get_response_enabled (confirm, "apply"));
+  adw_message_dialog_response (confirm, "apply");
+  mdk_test_wait_ms (200);
+  wait_for_transaction (detail);
+  mdk_test_save_screenshot (GTK_WIDGET (detail), "transaction-reversed");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON "
+                                            "a.card_id = coalesce(c.primary_card_id, c.id) WHERE c.card_no = '%s' "
+                                            "AND a.kind = 'stored_value'", card);
+
+    g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 50000);
+  }
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.ledger_problems()"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (detail));
+
+  wait_for_journal (journal);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (journal)), ==, (guint) before + 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -581,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/ui/member-editor", test_member_editor);
   g_test_add_func ("/ui/classification", test_classification);
   g_test_add_func ("/ui/import", test_import);
+  g_test_add_func ("/ui/finance", test_finance);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "common/mdk-status-page.h"
+#include "finance/mdk-finance-page.h"
 #include "mdk-window.h"
 #include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
@@ -23,8 +24,7 @@ static const Section sections[] = {
   { "members", "system-users-symbolic", N_("Members"), NULL },
   { "cards", "auth-smartcard-symbolic", N_("Cards & Card Types"),
     N_("The card type designer and the card lifecycle: issue, report loss, freeze, unfreeze, cancel and replace, with fees.") },
-  { "finance", "accessories-calculator-symbolic", N_("Finance"),
-    N_("Stored value: recharge through every channel, consumption with automatic discount and points, refunds, reversals and settlement between stores.") },
+  { "finance", "accessories-calculator-symbolic", N_("Finance"), NULL },
   { "points", "starred-symbolic", N_("Points"),
     N_("Points rules by store, terminal and purchase; accumulation, exchange, deduction and expiry.") },
   { "visits", "alarm-symbolic", N_("Visits & Reminders"),
@@ -54,6 +54,7 @@ struct _MdkWindow
 
   MdkOrgPage     *org_page;
   MdkMembersPage *members_page;
+  MdkFinancePage *finance_page;
   MdkContext     *context;
   GCancellable   *progress_cancellable;
   GSettings      *settings;
@@ -126,6 +127,8 @@ build_sections (MdkWindow *self)
         page = GTK_WIDGET (self->org_page = g_object_new (MDK_TYPE_ORG_PAGE, NULL));
       else if (g_str_equal (section->id, "members"))
         page = GTK_WIDGET (self->members_page = g_object_new (MDK_TYPE_MEMBERS_PAGE, NULL));
+      else if (g_str_equal (section->id, "finance"))
+        page = GTK_WIDGET (self->finance_page = g_object_new (MDK_TYPE_FINANCE_PAGE, NULL));
       else
         page = create_placeholder_page (section);
 
@@ -502,6 +505,7 @@ mdk_window_set_context (MdkWindow  *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", TRUE);
   mdk_org_page_set_database (self->org_page, mdk_context_get_database (context));
   mdk_members_page_set_database (self->members_page, mdk_context_get_database (context));
+  mdk_finance_page_set_database (self->finance_page, mdk_context_get_database (context));
   g_signal_connect_object (mdk_members_page_get_list (self->members_page), "notify::loading",
                            G_CALLBACK (on_page_loading_changed), self, G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);

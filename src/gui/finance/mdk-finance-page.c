@@ -1,0 +1,558 @@
+/* mdk-finance-page.c: the journal of the ledger's transactions, filtered,
+ * with recharge and sale at hand
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "common/mdk-labels.h"
+#include "common/mdk-status-page.h"
+#include "mdk-finance-page.h"
+#include "mdk-ledger-dialog.h"
+#include "mdk-transaction-window.h"
+#include "mdk-window.h"
+
+struct _MdkFinancePage
+{
+  GtkWidget          parent_instance;
+
+  GtkSearchEntry    *card_entry;
+  GtkDropDown       *region_dropdown;
+  GtkDropDown       *store_dropdown;
+  GtkDropDown       *kind_dropdown;
+  GtkDropDown       *method_dropdown;
+  GtkDropDown       *operator_dropdown;
+  GtkDropDown       *period_dropdown;
+  GtkLabel          *count_label;
+  GtkSpinner        *spinner;
+  GtkStack          *stack;
+  GtkScrolledWindow *scrolled_window;
+  GtkColumnView     *column_view;
+  AdwStatusPage     *error_page;
+
+  MdkDatabase       *database;
+  MdkJournalList    *list;
+  GListStore        *regions;
+  GListStore        *stores;
+  GListStore        *operators;
+  GCancellable      *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (MdkFinancePage, mdk_finance_page, GTK_TYPE_WIDGET)
+
+/* In the order of kind_dropdown after "All kinds". */
+static const char * const kinds[] = { "recharge", "consume", "refund", "reversal" };
+
+enum { PERIOD_ANY, PERIOD_TODAY, PERIOD_WEEK, PERIOD_MONTH, PERIOD_LAST_MONTH };
+
+static const struct {
+  const char *property;
+  const char *title;
+  int         width;
+} columns[] = {
+  { "time", N_("Time"), 150 },
+  { "kind", N_("Kind"), 80 },
+  { "amount", N_("Amount"), 110 },
+  { "card-no", N_("Card"), 150 },
+  { "member-name", N_("Member"), 110 },
+  { "store-name", N_("Store"), 140 },
+  { "method", N_("Channel"), 130 },
+  { "operator-name", N_("Operator"), 120 },
+  { "reference", N_("Reference or reason"), 160 },
+};
+
+static gboolean
+transform_cell (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  const char *property = user_data;
+  const char *value = g_value_get_string (from);
+
+  if (value == NULL)
+    g_value_set_string (to, NULL);
+  else if (g_str_equal (property, "kind"))
+    g_value_set_string (to, mdk_transaction_kind_label (value));
+  else if (g_str_equal (property, "method"))
+    g_value_set_string (to, mdk_payment_method_label (value));
+  else if (g_str_equal (property, "amount"))
+    g_value_take_string (to, mdk_money_format (g_ascii_strtoll (value, NULL, 10), "¥"));
+  else
+    g_value_set_string (to, value);
+  return TRUE;
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           const char               *property)
+{
+  MdkTransaction *transaction = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  GBinding *binding;
+
+  /* A refund or reversal shows its reason where a recharge shows its reference. */
+  if (g_str_equal (property, "reference") &&
+      mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_REASON) != NULL)
+    property = "reason";
+
+  binding = g_object_bind_property_full (transaction, property, label, "label", G_BINDING_SYNC_CREATE,
+                                         transform_cell, NULL, (gpointer) property, NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), g_str_equal (property, "amount") ? 1.0 : 0.0);
+  g_object_set_data (G_OBJECT (item), "mdk-binding", binding);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GBinding *binding = g_object_get_data (G_OBJECT (item), "mdk-binding");
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+  g_object_set_data (G_OBJECT (item), "mdk-binding", NULL);
+}
+
+static void
+add_columns (MdkFinancePage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (mdk_label_cell_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) columns[i].property);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+      column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
+      gtk_column_view_column_set_fixed_width (column, columns[i].width);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, g_str_equal (columns[i].property, "reference"));
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+static gint64
+selected_choice_id (GtkDropDown *dropdown)
+{
+  MdkChoice *choice = gtk_drop_down_get_selected_item (dropdown);
+
+  return MDK_IS_CHOICE (choice) ? mdk_choice_get_id (choice) : 0;
+}
+
+static void
+set_period (MdkJournalQuery *query,
+            guint            period)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+
+  switch (period)
+    {
+    case PERIOD_TODAY:
+      start = g_date_time_ref (now);
+      break;
+    case PERIOD_WEEK:
+      start = g_date_time_add_days (now, -6);
+      break;
+    case PERIOD_MONTH:
+      start = g_date_time_add_days (now, 1 - g_date_time_get_day_of_month (now));
+      break;
+    case PERIOD_LAST_MONTH:
+      {
+        g_autoptr(GDateTime) first = g_date_time_add_days (now, 1 - g_date_time_get_day_of_month (now));
+
+        start = g_date_time_add_months (first, -1);
+        end = g_date_time_add_days (first, -1);
+      }
+      break;
+    default:
+      return;
+    }
+
+  query->from = g_date_time_format (start, "%Y-%m-%d");
+  query->to = g_date_time_format (end != NULL ? end : now, "%Y-%m-%d");
+}
+
+static MdkJournalQuery *
+build_query (MdkFinancePage *self)
+{
+  MdkJournalQuery *query = mdk_journal_query_new ();
+  g_autofree char *card = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->card_entry))));
+  guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
+  guint method = gtk_drop_down_get_selected (self->method_dropdown);
+
+  query->region_id = selected_choice_id (self->region_dropdown);
+  query->store_id = selected_choice_id (self->store_dropdown);
+  query->operator_id = selected_choice_id (self->operator_dropdown);
+  if (kind > 0 && kind <= G_N_ELEMENTS (kinds))
+    query->kind = g_strdup (kinds[kind - 1]);
+  if (method > 0 && method <= g_strv_length ((char **) mdk_payment_methods))
+    query->method = g_strdup (mdk_payment_methods[method - 1]);
+  if (*card != '\0')
+    query->card_no = g_steal_pointer (&card);
+  set_period (query, gtk_drop_down_get_selected (self->period_dropdown));
+  return query;
+}
+
+static void
+on_filters_changed (MdkFinancePage *self)
+{
+  g_autoptr(MdkJournalQuery) query = NULL;
+
+  if (self->list == NULL)
+    return;
+
+  query = build_query (self);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  mdk_paged_list_set_query (MDK_PAGED_LIST (self->list), query);
+}
+
+static void
+update_state (MdkFinancePage *self)
+{
+  MdkPagedList *list = MDK_PAGED_LIST (self->list);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  gboolean loading = mdk_paged_list_get_loading (list);
+  const GError *error = mdk_paged_list_get_error (list);
+  g_autofree char *text = g_strdup_printf (ngettext ("%u transaction, newest first", "%u transactions, newest first", n), n);
+
+  gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_label_set_label (self->count_label, loading && n == 0 ? _("Loading…") : text);
+
+  if (error != NULL)
+    {
+      mdk_status_page_set_text (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+    }
+  else if (n == 0 && !loading)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+fill_choices (GListStore *store,
+              const char *all_label,
+              GListModel *choices)
+{
+  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
+
+  g_list_store_remove_all (store);
+  g_list_store_append (store, all);
+  for (guint i = 0; choices != NULL && i < g_list_model_get_n_items (choices); i++)
+    {
+      g_autoptr(MdkChoice) choice = g_list_model_get_item (choices, i);
+
+      g_list_store_append (store, choice);
+    }
+}
+
+typedef struct
+{
+  GListModel *regions;
+  GListModel *stores;
+  GListModel *operators;
+} Choices;
+
+static void
+choices_free (Choices *choices)
+{
+  g_clear_object (&choices->regions);
+  g_clear_object (&choices->stores);
+  g_clear_object (&choices->operators);
+  g_free (choices);
+}
+
+static gpointer
+load_choices_work (PGconn        *conn,
+                   gpointer       work_data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Choices *choices = g_new0 (Choices, 1);
+
+  if (!(choices->regions = mdk_choice_load_regions (conn, error)) ||
+      !(choices->stores = mdk_choice_load_stores (conn, error)) ||
+      !(choices->operators = mdk_choice_load_operators (conn, error)))
+    {
+      choices_free (choices);
+      return NULL;
+    }
+  return choices;
+}
+
+static void
+on_choices_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdkFinancePage) self = user_data;
+  Choices *choices = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
+
+  if (choices == NULL)
+    return;
+
+  fill_choices (self->regions, _("All regions"), choices->regions);
+  fill_choices (self->stores, _("All stores"), choices->stores);
+  fill_choices (self->operators, _("All operators"), choices->operators);
+  choices_free (choices);
+}
+
+static void
+setup_choice_dropdown (GtkDropDown *dropdown,
+                       GListStore  *store,
+                       const char  *all_label)
+{
+  g_autoptr(GtkExpression) expression = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
+  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
+
+  g_list_store_append (store, all);
+  gtk_drop_down_set_expression (dropdown, expression);
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (store));
+}
+
+static void
+on_transaction_activated (MdkFinancePage *self,
+                          guint           position)
+{
+  mdk_finance_page_open_transaction (self, position);
+}
+
+static void
+on_ledger_changed (MdkFinancePage *self)
+{
+  on_filters_changed (self);
+}
+
+static GtkWindow *
+open_dialog (MdkFinancePage *self,
+             MdkLedgerKind   kind)
+{
+  MdkLedgerDialog *dialog;
+
+  if (self->database == NULL)
+    return NULL;
+
+  dialog = mdk_ledger_dialog_new (self->database, kind);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (on_ledger_changed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+recharge_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  open_dialog (MDK_FINANCE_PAGE (widget), MDK_LEDGER_RECHARGE);
+}
+
+static void
+consume_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  open_dialog (MDK_FINANCE_PAGE (widget), MDK_LEDGER_CONSUME);
+}
+
+static void
+mdk_finance_page_dispose (GObject *object)
+{
+  MdkFinancePage *self = MDK_FINANCE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  g_clear_object (&self->list);
+  g_clear_object (&self->database);
+  g_clear_object (&self->regions);
+  g_clear_object (&self->stores);
+  g_clear_object (&self->operators);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_FINANCE_PAGE);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))); )
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (mdk_finance_page_parent_class)->dispose (object);
+}
+
+static void
+mdk_finance_page_class_init (MdkFinancePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mdk_finance_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mdk-finance-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, card_entry);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, region_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, store_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, method_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, operator_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_transaction_activated);
+
+  gtk_widget_class_install_action (widget_class, "finance.recharge", NULL, recharge_action);
+  gtk_widget_class_install_action (widget_class, "finance.consume", NULL, consume_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "finance.recharge", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "finance.consume", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+mdk_finance_page_init (MdkFinancePage *self)
+{
+  g_autoptr(GtkStringList) kind_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) method_names = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_string_list_append (kind_names, _("All kinds"));
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    gtk_string_list_append (kind_names, mdk_transaction_kind_label (kinds[i]));
+  gtk_drop_down_set_model (self->kind_dropdown, G_LIST_MODEL (kind_names));
+  gtk_string_list_append (method_names, _("All channels"));
+  for (guint i = 0; mdk_payment_methods[i] != NULL; i++)
+    gtk_string_list_append (method_names, mdk_payment_method_label (mdk_payment_methods[i]));
+  gtk_drop_down_set_model (self->method_dropdown, G_LIST_MODEL (method_names));
+
+  self->regions = g_list_store_new (MDK_TYPE_CHOICE);
+  self->stores = g_list_store_new (MDK_TYPE_CHOICE);
+  self->operators = g_list_store_new (MDK_TYPE_CHOICE);
+  setup_choice_dropdown (self->region_dropdown, self->regions, _("All regions"));
+  setup_choice_dropdown (self->store_dropdown, self->stores, _("All stores"));
+  setup_choice_dropdown (self->operator_dropdown, self->operators, _("All operators"));
+
+  add_columns (self);
+}
+
+/**
+ * mdk_finance_page_set_database:
+ * @self: a #MdkFinancePage
+ * @database: the ledger's database
+ *
+ * Shows @database's journal, and loads the filters' choices.
+ */
+void
+mdk_finance_page_set_database (MdkFinancePage *self,
+                               MdkDatabase    *database)
+{
+  g_autoptr(GtkSingleSelection) selection = NULL;
+
+  g_return_if_fail (MDK_IS_FINANCE_PAGE (self));
+  g_return_if_fail (MDK_IS_DATABASE (database));
+
+  if (!g_set_object (&self->database, database))
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  g_clear_object (&self->list);
+  self->list = mdk_journal_list_new (database);
+  g_signal_connect_swapped (self->list, "notify::loading", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->list, "notify::n-items", G_CALLBACK (update_state), self);
+
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+
+  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_choices_work, NULL, NULL,
+                          (GDestroyNotify) choices_free, self->cancellable, on_choices_loaded,
+                          g_object_ref (self));
+  on_filters_changed (self);
+}
+
+/**
+ * mdk_finance_page_get_list:
+ * @self: a #MdkFinancePage
+ *
+ * Returns: (transfer none) (nullable): the journal the page shows
+ */
+MdkJournalList *
+mdk_finance_page_get_list (MdkFinancePage *self)
+{
+  g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), NULL);
+
+  return self->list;
+}
+
+/**
+ * mdk_finance_page_reload:
+ * @self: a #MdkFinancePage
+ *
+ * Reads the journal again, with the same filters.
+ */
+void
+mdk_finance_page_reload (MdkFinancePage *self)
+{
+  g_return_if_fail (MDK_IS_FINANCE_PAGE (self));
+
+  on_filters_changed (self);
+}
+
+/**
+ * mdk_finance_page_open_transaction:
+ * @self: a #MdkFinancePage
+ * @position: a row of the journal
+ *
+ * Returns: (transfer none) (nullable): the transaction's window, or %NULL
+ *   when the row is not loaded yet
+ */
+GtkWindow *
+mdk_finance_page_open_transaction (MdkFinancePage *self,
+                                   guint           position)
+{
+  g_autoptr(MdkTransaction) transaction = NULL;
+  MdkTransactionWindow *window;
+
+  g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), NULL);
+
+  transaction = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+  if (transaction == NULL || !mdk_transaction_get_loaded (transaction))
+    return NULL;
+
+  window = mdk_transaction_window_new (self->database, transaction);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (window, "applied", G_CALLBACK (on_ledger_changed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+/**
+ * mdk_finance_page_open_dialog:
+ * @self: a #MdkFinancePage
+ * @kind: %MDK_LEDGER_RECHARGE or %MDK_LEDGER_CONSUME
+ *
+ * Opens the recharge or the sale dialog, as its button does.
+ *
+ * Returns: (transfer none) (nullable): the dialog
+ */
+GtkWindow *
+mdk_finance_page_open_dialog (MdkFinancePage *self,
+                              MdkLedgerKind   kind)
+{
+  g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), NULL);
+
+  return open_dialog (self, kind);
+}
