@@ -20,6 +20,7 @@ static char *opt_store;
 static char *opt_duplicates;
 static char *opt_report;
 static char **opt_map;
+static gboolean opt_dry_run;
 static const char *opt_file;
 
 static const GOptionEntry entries[] = {
@@ -29,9 +30,10 @@ static const GOptionEntry entries[] = {
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("demo: the seed; the same seed gives the same data (default 1)"), "S" },
   { "query", 0, 0, G_OPTION_ARG_STRING, &opt_query, N_("export: what to search for, as in the search field (default: every member)"), N_("TEXT") },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("export: the file to write, .xlsx or .csv"), N_("FILE") },
-  { "store", 0, 0, G_OPTION_ARG_STRING, &opt_store, N_("import: the home store (code or name) of rows that name none"), N_("STORE") },
+  { "store", 0, 0, G_OPTION_ARG_STRING, &opt_store, N_("import: the home store (code or name) of rows that name none; recharge-batch: the store the batch is recharged at"), N_("STORE") },
   { "duplicates", 0, 0, G_OPTION_ARG_STRING, &opt_duplicates, N_("import: what to do with rows for existing members: skip (default), update or merge"), N_("POLICY") },
-  { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report, N_("import: write the rejected rows, with their reasons, to this CSV file"), N_("FILE") },
+  { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report, N_("import, recharge-batch: write the rejected rows, with their reasons, to this CSV file"), N_("FILE") },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run, N_("recharge-batch: check the file and print its total, and apply nothing"), NULL },
   { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_map, N_("import: what a column holds, overriding its header: COLUMN=name|mobile|gender|email|id_number|birthday|anniversary|store|group|tags|custom:KEY, or COLUMN= to ignore it"), N_("COLUMN=FIELD") },
   { NULL }
 };
@@ -280,14 +282,16 @@ apply_mappings (MdkImportPlan  *plan,
   return TRUE;
 }
 
+/* The store --store names, by code or name; 0 when none is named. */
 static gboolean
-resolve_store (Session        *session,
-               MdkImportPlan  *plan,
-               GError        **error)
+find_store (Session  *session,
+            gint64   *store_id,
+            GError  **error)
 {
   const char *params[] = { opt_store };
   g_autoptr(PGresult) result = NULL;
 
+  *store_id = 0;
   if (opt_store == NULL)
     return TRUE;
 
@@ -301,7 +305,21 @@ resolve_store (Session        *session,
                    _("--store %s: there is no open store with that code or name"), opt_store);
       return FALSE;
     }
-  plan->default_store_id = mdk_pg_get_int64 (result, 0, 0);
+  *store_id = mdk_pg_get_int64 (result, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+resolve_store (Session        *session,
+               MdkImportPlan  *plan,
+               GError        **error)
+{
+  gint64 store_id;
+
+  if (!find_store (session, &store_id, error))
+    return FALSE;
+  if (store_id > 0)
+    plan->default_store_id = store_id;
   return TRUE;
 }
 
@@ -389,6 +407,77 @@ command_import (Session  *session,
   return FALSE;
 }
 
+static gboolean
+command_recharge_batch (Session  *session,
+                        GError  **error)
+{
+  g_autoptr(MdkRechargeBatch) batch = NULL;
+  g_autofree MdkRechargeBatchResult *result = NULL;
+  g_autofree char *total = NULL;
+  gint64 store_id;
+
+  if (!find_store (session, &store_id, error) ||
+      !(batch = mdk_recharge_batch_read (opt_file, NULL, error)) ||
+      !mdk_recharge_batch_check (session->conn, batch, error))
+    return FALSE;
+  if (store_id == 0 && batch->earlier_batch == 0 && !opt_dry_run)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("Say which store the batch is recharged at with --store"));
+      return FALSE;
+    }
+
+  total = mdk_money_format (batch->total, "¥");
+  /* Translators: a file name, a number of lines, a total amount, a number of lines */
+  g_print (_("%s: %u lines to recharge, %s in all; %u lines rejected\n"), opt_file, batch->lines->len, total,
+           batch->rejections->len);
+  if (batch->earlier_batch > 0)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, batch->earlier_batch);
+
+      /* Translators: a batch number and a date */
+      g_print (_("This file was applied as batch %s on %s: applying it again charges nobody twice.\n"), number,
+               batch->earlier_at);
+    }
+
+  if (!opt_dry_run && batch->lines->len > 0)
+    {
+      if (!mdk_pg_exec_command (session->conn, "BEGIN", 0, NULL, error))
+        return FALSE;
+      result = mdk_recharge_batch_apply (session->conn, batch, store_id, NULL, NULL, NULL, error);
+      if (result == NULL || !mdk_pg_exec_command (session->conn, "COMMIT", 0, NULL, error))
+        {
+          mdk_pg_exec_command (session->conn, "ROLLBACK", 0, NULL, NULL);
+          return FALSE;
+        }
+      {
+        g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, result->batch_id);
+        g_autofree char *bonus = mdk_money_format (result->bonus, "¥");
+
+        /* Translators: a batch number, a number of lines, an amount, an amount */
+        g_print (_("Batch %s: %u lines recharged, %s, with %s of bonus\n"), number, result->lines, total, bonus);
+      }
+    }
+
+  if (opt_report != NULL && !mdk_recharge_batch_write_report (batch, opt_report, error))
+    return FALSE;
+  if (batch->rejections->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < batch->rejections->len; i++)
+    {
+      MdkRechargeRejection *rejection = g_ptr_array_index (batch->rejections, i);
+      g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, rejection->line);
+
+      g_printerr (_("line %s: %s\n"), line, rejection->reason);
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+               ngettext ("%u line was rejected; the others were recharged.",
+                         "%u lines were rejected; the others were recharged.", batch->rejections->len),
+               batch->rejections->len);
+  return FALSE;
+}
+
 static const struct {
   const char *name;
   gboolean (*run) (Session *, GError **);
@@ -400,6 +489,10 @@ static const struct {
   { "export", command_export, N_("“export members --output FILE [--query TEXT]”: members to Excel or CSV") },
   { "import", command_import, N_("“import members FILE [--store STORE] [--duplicates skip|update|merge] [--report FILE]”: "
                                  "members from CSV or .xlsx, as one unit; exits with 0 only when every row landed") },
+  { "recharge-batch", command_recharge_batch,
+    N_("“recharge-batch FILE --store STORE [--dry-run] [--report FILE]”: recharge the cards of a CSV or .xlsx file "
+       "(card, amount in yuan, reference) as one batch; the same file never charges twice; exits with 0 only when "
+       "every line was recharged") },
 };
 
 static char *
@@ -408,7 +501,7 @@ describe_commands (void)
   GString *text = g_string_new (_("Commands:"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "\n  %-8s %s", commands[i].name, _(commands[i].help));
+    g_string_append_printf (text, "\n  %-15s %s", commands[i].name, _(commands[i].help));
 
   return g_string_free (text, FALSE);
 }
@@ -438,13 +531,14 @@ main (int   argc,
     }
 
   /* "export" and "import" take what to export or import, so far only
-   * "members"; "import" then takes the file. */
+   * "members"; "import" then takes the file, as "recharge-batch" does. */
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name) &&
-        argc == (g_str_equal (argv[1], "export") ? 3 : g_str_equal (argv[1], "import") ? 4 : 2) &&
-        (argc == 2 || g_str_equal (argv[2], "members")))
+        (g_str_equal (argv[1], "recharge-batch") ? argc == 3 :
+         argc == (g_str_equal (argv[1], "export") ? 3 : g_str_equal (argv[1], "import") ? 4 : 2) &&
+         (argc == 2 || g_str_equal (argv[2], "members"))))
       {
-        opt_file = argc == 4 ? argv[3] : NULL;
+        opt_file = argc == 4 ? argv[3] : g_str_equal (argv[1], "recharge-batch") ? argv[2] : NULL;
         ok = session_open (&session, &error) && commands[i].run (&session, &error);
         session_close (&session);
         if (!ok)

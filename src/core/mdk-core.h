@@ -21,6 +21,8 @@
 #include "mdk-custom-field.h"
 #include "mdk-journal.h"
 #include "mdk-ledger.h"
+#include "mdk-progress.h"
+#include "mdk-recharge-batch.h"
 #include "mdk-member-list.h"
 #include "mdk-paged-list.h"
 #include "mdk-member-query.h"

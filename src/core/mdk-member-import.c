@@ -27,7 +27,8 @@
 #include "mdk-member-import.h"
 #include "mdk-pg-copy.h"
 #include "mdk-pinyin.h"
-#include "mdk-xlsx-reader.h"
+#include "mdk-progress.h"
+#include "mdk-table-reader.h"
 
 #define N_PREVIEW_ROWS 8
 /* Reading and checking the file is this share of the progress bar. */
@@ -138,72 +139,6 @@ is_blank_row (char **fields)
   return TRUE;
 }
 
-/* A CSV file or the first sheet of a workbook, row by row. */
-typedef struct
-{
-  MdkCsvReader  *csv;
-  MdkXlsxReader *xlsx;
-} Source;
-
-static void
-source_free (Source *source)
-{
-  g_clear_pointer (&source->csv, mdk_csv_reader_free);
-  g_clear_pointer (&source->xlsx, mdk_xlsx_reader_free);
-  g_free (source);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Source, source_free)
-
-static Source *
-source_open (const char  *path,
-             GError     **error)
-{
-  g_autoptr(Source) source = g_new0 (Source, 1);
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  if (g_str_has_suffix (lower, ".xls"))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("This is an Excel 97–2003 workbook (.xls). Save it from the spreadsheet as .xlsx or "
-                             "as “CSV UTF-8”, and import that file."));
-      return NULL;
-    }
-
-  if (g_str_has_suffix (lower, ".xlsx"))
-    source->xlsx = mdk_xlsx_reader_new_for_path (path, error);
-  else
-    source->csv = mdk_csv_reader_new_for_path (path, error);
-
-  return source->csv != NULL || source->xlsx != NULL ? g_steal_pointer (&source) : NULL;
-}
-
-static char **
-source_next (Source  *source,
-             GError **error)
-{
-  return source->csv != NULL ? mdk_csv_reader_next (source->csv) : mdk_xlsx_reader_next (source->xlsx, error);
-}
-
-static guint64
-source_line (Source *source)
-{
-  return source->csv != NULL ? mdk_csv_reader_get_line (source->csv) : mdk_xlsx_reader_get_line (source->xlsx);
-}
-
-static double
-source_fraction (Source *source)
-{
-  return source->csv != NULL ? mdk_csv_reader_get_fraction (source->csv)
-                             : mdk_xlsx_reader_get_fraction (source->xlsx);
-}
-
-static const char *
-source_encoding (Source *source)
-{
-  return source->csv != NULL ? mdk_csv_reader_get_encoding (source->csv) : "XLSX";
-}
-
 /**
  * mdk_import_plan_new:
  * @path: a CSV file or an .xlsx workbook (its first sheet)
@@ -220,7 +155,7 @@ mdk_import_plan_new (const char  *path,
                      GListModel  *custom_fields,
                      GError     **error)
 {
-  g_autoptr(Source) source = NULL;
+  g_autoptr(MdkTableReader) source = NULL;
   g_autoptr(MdkImportPlan) plan = g_new0 (MdkImportPlan, 1);
   g_autoptr(GError) local_error = NULL;
   char **row;
@@ -228,13 +163,13 @@ mdk_import_plan_new (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if ((source = source_open (path, error)) == NULL)
+  if ((source = mdk_table_reader_open (path, error)) == NULL)
     return NULL;
 
   plan->path = g_strdup (path);
-  plan->encoding = g_strdup (source_encoding (source));
+  plan->encoding = g_strdup (mdk_table_reader_get_encoding (source));
   plan->preview = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  plan->header = source_next (source, &local_error);
+  plan->header = mdk_table_reader_next (source, &local_error);
   if (plan->header == NULL)
     {
       if (local_error != NULL)
@@ -258,7 +193,7 @@ mdk_import_plan_new (const char  *path,
       plan->targets[i] = g_strdup (taken ? "" : target);
     }
 
-  while (plan->preview->len < N_PREVIEW_ROWS && (row = source_next (source, NULL)) != NULL)
+  while (plan->preview->len < N_PREVIEW_ROWS && (row = mdk_table_reader_next (source, NULL)) != NULL)
     {
       if (is_blank_row (row))
         g_strfreev (row);
@@ -659,7 +594,7 @@ static gboolean
 read_rows (Import  *import,
            GError **error)
 {
-  g_autoptr(Source) reader = source_open (import->plan->path, error);
+  g_autoptr(MdkTableReader) reader = mdk_table_reader_open (import->plan->path, error);
   g_autoptr(GString) buffer = NULL;
   g_autoptr(GError) read_error = NULL;
   MdkPgCopy copy = { import->conn, NULL, import->cancellable };
@@ -672,17 +607,17 @@ read_rows (Import  *import,
 
   buffer = g_string_sized_new (MDK_PG_COPY_BUFFER_SIZE + 4096);
   copy.buffer = buffer;
-  g_strfreev (source_next (reader, &read_error));  /* the header */
+  g_strfreev (mdk_table_reader_next (reader, &read_error));  /* the header */
   if (!mdk_pg_copy_begin (&copy, copy_staging_sql, error))
     return FALSE;
 
-  while (ok && read_error == NULL && (fields = source_next (reader, &read_error)) != NULL)
+  while (ok && read_error == NULL && (fields = mdk_table_reader_next (reader, &read_error)) != NULL)
     {
       g_auto(GStrv) row = fields;
       g_autoptr(GError) row_error = NULL;
       g_autoptr(MdkMemberDraft) draft = NULL;
       g_autofree char *custom = NULL;
-      guint64 line = source_line (reader);
+      guint64 line = mdk_table_reader_get_line (reader);
 
       if (is_blank_row (row))
         continue;
@@ -708,7 +643,7 @@ read_rows (Import  *import,
       if (ok && import->result->n_rows % 4096 == 0)
         {
           ok = !g_cancellable_set_error_if_cancelled (import->cancellable, error);
-          report (import, READ_SHARE * source_fraction (reader), _("Reading the file"));
+          report (import, READ_SHARE * mdk_table_reader_get_fraction (reader), _("Reading the file"));
         }
     }
 
@@ -1117,58 +1052,17 @@ mdk_member_import (PGconn                 *conn,
 
 typedef struct
 {
-  MdkImportPlan         *plan;
-  MdkImportProgressFunc  progress;
-  gpointer               progress_data;
-  GMainContext          *main_context;
+  MdkImportPlan    *plan;
+  MdkProgressRelay *relay;
+  gboolean          has_progress;
 } ImportData;
-
-typedef struct
-{
-  MdkImportProgressFunc  progress;
-  gpointer               progress_data;
-  double                 fraction;
-  char                  *stage;
-} ImportProgress;
 
 static void
 import_data_free (ImportData *data)
 {
   mdk_import_plan_free (data->plan);
-  g_main_context_unref (data->main_context);
+  mdk_progress_relay_free (data->relay);
   g_free (data);
-}
-
-static void
-import_progress_free (ImportProgress *report)
-{
-  g_free (report->stage);
-  g_free (report);
-}
-
-static gboolean
-deliver_progress (gpointer user_data)
-{
-  ImportProgress *report = user_data;
-
-  report->progress (report->fraction, report->stage, report->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-forward_progress (double      fraction,
-                  const char *stage,
-                  gpointer    user_data)
-{
-  ImportData *data = user_data;
-  ImportProgress *report = g_new0 (ImportProgress, 1);
-
-  report->progress = data->progress;
-  report->progress_data = data->progress_data;
-  report->fraction = fraction;
-  report->stage = g_strdup (stage);
-  g_main_context_invoke_full (data->main_context, G_PRIORITY_DEFAULT, deliver_progress, report,
-                              (GDestroyNotify) import_progress_free);
 }
 
 static gpointer
@@ -1179,7 +1073,8 @@ import_work (PGconn        *conn,
 {
   ImportData *data = work_data;
 
-  return mdk_member_import (conn, data->plan, data->progress ? forward_progress : NULL, data, cancellable, error);
+  return mdk_member_import (conn, data->plan, data->has_progress ? mdk_progress_relay_report : NULL, data->relay,
+                            cancellable, error);
 }
 
 /**
@@ -1209,9 +1104,8 @@ mdk_member_import_async (MdkDatabase           *database,
   g_return_if_fail (plan != NULL);
 
   data->plan = mdk_import_plan_copy (plan);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->main_context = g_main_context_ref_thread_default ();
+  data->relay = mdk_progress_relay_new (progress, progress_data);
+  data->has_progress = progress != NULL;
   mdk_database_run_async (database, MDK_DATABASE_RUN_TRANSACTION, import_work, data,
                           (GDestroyNotify) import_data_free, (GDestroyNotify) mdk_import_result_free,
                           cancellable, callback, user_data);

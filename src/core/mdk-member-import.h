@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "mdk-database.h"
+#include "mdk-progress.h"
 
 G_BEGIN_DECLS
 
@@ -90,9 +91,7 @@ typedef struct
   GPtrArray *rejections;
 } MdkImportResult;
 
-typedef void (*MdkImportProgressFunc) (double       fraction,
-                                       const char  *stage,
-                                       gpointer     user_data);
+typedef MdkProgressFunc MdkImportProgressFunc;
 
 MdkImportPlan   *mdk_import_plan_new          (const char          *path,
                                                GListModel          *custom_fields,
