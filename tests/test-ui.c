@@ -14,6 +14,7 @@
 #include "mdk-test-screenshot.h"
 #include "mdk-preferences-window.h"
 #include "mdk-window.h"
+#include "finance/mdk-batch-recharge-window.h"
 #include "finance/mdk-finance-page.h"
 #include "finance/mdk-ledger-dialog.h"
 #include "finance/mdk-transaction-window.h"
@@ -695,6 +696,59 @@ test_finance (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+wait_for_batch (MdkBatchRechargeWindow *window)
+{
+  for (guint i = 0; i < 400 && mdk_batch_recharge_window_get_busy (window); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_batch_recharge_window_get_busy (window));
+  mdk_test_wait_ms (300);
+}
+
+/* An enterprise's file: previewed with its total and the line that
+ * cannot be recharged, confirmed, applied. */
+static void
+test_batch_recharge (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
+  MdkFinancePage *finance = MDK_FINANCE_PAGE (mdk_window_get_section_page (window, "finance"));
+  g_autofree char *cards = mdk_test_query_string (db->conn,
+    "SELECT string_agg(c.card_no, ',' ORDER BY c.id) FROM (SELECT c.* FROM mdk.cards c "
+    "JOIN mdk.card_types t ON t.id = c.card_type_id WHERE t.has_stored_value AND c.state = 'active' "
+    "AND (c.expires_on IS NULL OR c.expires_on > current_date) ORDER BY c.id LIMIT 2) c");
+  g_auto(GStrv) card = g_strsplit (cards, ",", 2);
+  g_autofree char *dir = mdk_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "十一月福利充值.csv", NULL);
+  g_autofree char *contents = g_strdup_printf ("卡号,金额,凭证号\n%s,200,HR-001\n%s,350.50,HR-002\n"
+                                               "6999999999999999,100,HR-003\n", card[0], card[1]);
+  MdkBatchRechargeWindow *batch;
+  AdwMessageDialog *confirm;
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "finance"));
+  batch = MDK_BATCH_RECHARGE_WINDOW (mdk_finance_page_open_batch (finance, path));
+  wait_for_batch (batch);
+  g_assert_cmpstr (mdk_batch_recharge_window_get_page (batch), ==, "preview");
+  mdk_test_save_screenshot (GTK_WIDGET (batch), "batch-recharge-preview");
+
+  confirm = mdk_batch_recharge_window_confirm (batch);
+  g_assert_nonnull (confirm);
+  mdk_test_wait_ms (400);
+  mdk_test_save_screenshot (GTK_WIDGET (confirm), "batch-recharge-confirm");
+  adw_message_dialog_response (confirm, "recharge");
+  mdk_test_wait_ms (100);
+  wait_for_batch (batch);
+  g_assert_cmpstr (mdk_batch_recharge_window_get_page (batch), ==, "done");
+  mdk_test_save_screenshot (GTK_WIDGET (batch), "batch-recharge-done");
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT sum(amount) FROM mdk.transactions WHERE method = 'enterprise'"),
+                   ==, 55050);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.ledger_problems()"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (batch));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -723,6 +777,7 @@ main (int   argc,
   g_test_add_func ("/ui/classification", test_classification);
   g_test_add_func ("/ui/import", test_import);
   g_test_add_func ("/ui/finance", test_finance);
+  g_test_add_func ("/ui/batch-recharge", test_batch_recharge);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

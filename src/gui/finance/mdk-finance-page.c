@@ -9,6 +9,7 @@
 
 #include "common/mdk-labels.h"
 #include "common/mdk-status-page.h"
+#include "mdk-batch-recharge-window.h"
 #include "mdk-finance-page.h"
 #include "mdk-ledger-dialog.h"
 #include "mdk-transaction-window.h"
@@ -363,6 +364,45 @@ consume_action (GtkWidget  *widget,
 }
 
 static void
+on_batch_file_chosen (GtkNativeDialog *chooser,
+                      int              response,
+                      MdkFinancePage  *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      mdk_finance_page_open_batch (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+batch_recharge_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MdkFinancePage *self = MDK_FINANCE_PAGE (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->database == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Batch Recharge"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("CSV files and Excel workbooks"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_filter_add_suffix (filter, "xlsx");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_batch_file_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
 mdk_finance_page_dispose (GObject *object)
 {
   MdkFinancePage *self = MDK_FINANCE_PAGE (object);
@@ -410,6 +450,7 @@ mdk_finance_page_class_init (MdkFinancePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "finance.recharge", NULL, recharge_action);
   gtk_widget_class_install_action (widget_class, "finance.consume", NULL, consume_action);
+  gtk_widget_class_install_action (widget_class, "finance.batch-recharge", NULL, batch_recharge_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "finance.recharge", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -555,4 +596,31 @@ mdk_finance_page_open_dialog (MdkFinancePage *self,
   g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), NULL);
 
   return open_dialog (self, kind);
+}
+
+/**
+ * mdk_finance_page_open_batch:
+ * @self: a #MdkFinancePage
+ * @path: a recharge file
+ *
+ * Opens the batch recharge window on @path, as choosing it does.
+ *
+ * Returns: (transfer none) (nullable): the window
+ */
+GtkWindow *
+mdk_finance_page_open_batch (MdkFinancePage *self,
+                             const char     *path)
+{
+  MdkBatchRechargeWindow *window;
+
+  g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), NULL);
+
+  if (self->database == NULL)
+    return NULL;
+
+  window = mdk_batch_recharge_window_new (self->database, path);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (window, "applied", G_CALLBACK (on_ledger_changed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
 }

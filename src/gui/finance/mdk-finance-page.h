@@ -22,5 +22,7 @@ GtkWindow      *mdk_finance_page_open_transaction (MdkFinancePage *self,
                                                    guint           position);
 GtkWindow      *mdk_finance_page_open_dialog      (MdkFinancePage *self,
                                                    MdkLedgerKind   kind);
+GtkWindow      *mdk_finance_page_open_batch       (MdkFinancePage *self,
+                                                   const char     *path);
 
 G_END_DECLS
