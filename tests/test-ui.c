@@ -693,6 +693,16 @@ test_finance (void)
 
   wait_for_journal (journal);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (journal)), ==, (guint) before + 3);
+
+  /* Settlement: the store took in 500.00; the sale was reversed. */
+  mdk_finance_page_show_settlement (finance);
+  for (guint i = 0; i < 400 && mdk_finance_page_get_busy (finance); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_finance_page_get_busy (finance));
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (window), "finance-settlement");
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT sum(owes) FROM mdk.settlement(current_date, current_date + 1)"),
+                   ==, 50000);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

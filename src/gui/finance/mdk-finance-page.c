@@ -32,13 +32,23 @@ struct _MdkFinancePage
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
   AdwStatusPage     *error_page;
+  GtkStack          *view_stack;
+  GtkDropDown       *settlement_period_dropdown;
+  GtkDropDown       *settlement_region_dropdown;
+  GtkLabel          *settlement_totals_label;
+  GtkStack          *settlement_stack;
+  GtkColumnView     *settlement_view;
+  AdwStatusPage     *settlement_error_page;
 
   MdkDatabase       *database;
   MdkJournalList    *list;
   GListStore        *regions;
   GListStore        *stores;
   GListStore        *operators;
+  GListStore        *settlement_regions;
   GCancellable      *cancellable;
+  GCancellable      *settlement_cancellable;
+  gboolean           settlement_loading;
 };
 
 G_DEFINE_FINAL_TYPE (MdkFinancePage, mdk_finance_page, GTK_TYPE_WIDGET)
@@ -300,6 +310,7 @@ on_choices_loaded (GObject      *source,
     return;
 
   fill_choices (self->regions, _("All regions"), choices->regions);
+  fill_choices (self->settlement_regions, _("All regions"), choices->regions);
   fill_choices (self->stores, _("All stores"), choices->stores);
   fill_choices (self->operators, _("All operators"), choices->operators);
   choices_free (choices);
@@ -325,10 +336,13 @@ on_transaction_activated (MdkFinancePage *self,
   mdk_finance_page_open_transaction (self, position);
 }
 
+static void on_settlement_changed (MdkFinancePage *self);
+
 static void
 on_ledger_changed (MdkFinancePage *self)
 {
   on_filters_changed (self);
+  on_settlement_changed (self);
 }
 
 static GtkWindow *
@@ -361,6 +375,144 @@ consume_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   open_dialog (MDK_FINANCE_PAGE (widget), MDK_LEDGER_CONSUME);
+}
+
+/* Settlement */
+
+enum { SETTLE_THIS_MONTH, SETTLE_LAST_MONTH, SETTLE_TODAY, SETTLE_WEEK };
+
+static const struct {
+  const char *property;
+  const char *title;
+  int         width;
+  gboolean    money;
+} settlement_columns[] = {
+  { "region-name", N_("Region"), 120, FALSE },
+  { "store-name", N_("Store"), 180, FALSE },
+  { "collected", N_("Collected"), 130, TRUE },
+  { "spent", N_("Spent"), 130, TRUE },
+  { "owes", N_("Owes head office"), 150, TRUE },
+};
+
+static gboolean
+transform_money (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  g_value_take_string (to, mdk_money_format (g_value_get_int64 (from), "¥"));
+  return TRUE;
+}
+
+static void
+bind_settlement_cell (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  user_data)
+{
+  guint column = GPOINTER_TO_UINT (user_data);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  GBinding *binding;
+
+  binding = g_object_bind_property_full (gtk_list_item_get_item (item), settlement_columns[column].property,
+                                         label, "label", G_BINDING_SYNC_CREATE,
+                                         settlement_columns[column].money ? transform_money : NULL, NULL, NULL, NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), settlement_columns[column].money ? 1.0 : 0.0);
+  g_object_set_data (G_OBJECT (item), "mdk-binding", binding);
+}
+
+static void
+add_settlement_columns (MdkFinancePage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (settlement_columns); i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (mdk_label_cell_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_settlement_cell), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+      column = gtk_column_view_column_new (_(settlement_columns[i].title), g_object_ref (factory));
+      gtk_column_view_column_set_fixed_width (column, settlement_columns[i].width);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, i == 1);
+      gtk_column_view_append_column (self->settlement_view, column);
+    }
+}
+
+static void
+settlement_period (guint   period,
+                   char  **from,
+                   char  **to)
+{
+  g_autoptr(MdkJournalQuery) query = mdk_journal_query_new ();
+  static const guint journal_periods[] = { PERIOD_MONTH, PERIOD_LAST_MONTH, PERIOD_TODAY, PERIOD_WEEK };
+
+  set_period (query, journal_periods[MIN (period, G_N_ELEMENTS (journal_periods) - 1)]);
+  *from = g_steal_pointer (&query->from);
+  *to = g_steal_pointer (&query->to);
+}
+
+static void
+on_settlement_loaded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MdkFinancePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) lines = mdk_settlement_load_finish (MDK_DATABASE (source), result, &error);
+  gint64 collected = 0, spent = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->settlement_loading = FALSE;
+  if (lines == NULL)
+    {
+      mdk_status_page_set_text (self->settlement_error_page, error->message);
+      gtk_stack_set_visible_child_name (self->settlement_stack, "error");
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
+    {
+      g_autoptr(MdkSettlementLine) line = g_list_model_get_item (lines, i);
+
+      collected += mdk_settlement_line_get_collected (line);
+      spent += mdk_settlement_line_get_spent (line);
+    }
+  {
+    g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (lines));
+    g_autofree char *collected_text = mdk_money_format (collected, "¥");
+    g_autofree char *spent_text = mdk_money_format (spent, "¥");
+    /* Translators: the stored value collected and spent in all the stores listed */
+    g_autofree char *totals = g_strdup_printf (_("Collected %s · spent %s"), collected_text, spent_text);
+
+    gtk_column_view_set_model (self->settlement_view, GTK_SELECTION_MODEL (selection));
+    gtk_label_set_label (self->settlement_totals_label, totals);
+  }
+  gtk_stack_set_visible_child_name (self->settlement_stack, g_list_model_get_n_items (lines) > 0 ? "list" : "empty");
+}
+
+static void
+on_settlement_changed (MdkFinancePage *self)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  if (self->database == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "settlement") != 0)
+    return;
+
+  g_cancellable_cancel (self->settlement_cancellable);
+  g_set_object (&self->settlement_cancellable, g_cancellable_new ());
+  settlement_period (gtk_drop_down_get_selected (self->settlement_period_dropdown), &from, &to);
+  self->settlement_loading = TRUE;
+  mdk_settlement_load_async (self->database, from, to, selected_choice_id (self->settlement_region_dropdown),
+                             self->settlement_cancellable, on_settlement_loaded, g_object_ref (self));
+}
+
+static void
+on_view_changed (MdkFinancePage *self)
+{
+  on_settlement_changed (self);
 }
 
 static void
@@ -416,6 +568,9 @@ mdk_finance_page_dispose (GObject *object)
   g_clear_object (&self->regions);
   g_clear_object (&self->stores);
   g_clear_object (&self->operators);
+  g_clear_object (&self->settlement_regions);
+  g_cancellable_cancel (self->settlement_cancellable);
+  g_clear_object (&self->settlement_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_FINANCE_PAGE);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))); )
     gtk_widget_unparent (child);
@@ -445,8 +600,17 @@ mdk_finance_page_class_init (MdkFinancePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, column_view);
   gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, settlement_period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, settlement_region_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, settlement_totals_label);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, settlement_stack);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, settlement_view);
+  gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, settlement_error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_transaction_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_settlement_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
 
   gtk_widget_class_install_action (widget_class, "finance.recharge", NULL, recharge_action);
   gtk_widget_class_install_action (widget_class, "finance.consume", NULL, consume_action);
@@ -482,8 +646,11 @@ mdk_finance_page_init (MdkFinancePage *self)
   setup_choice_dropdown (self->region_dropdown, self->regions, _("All regions"));
   setup_choice_dropdown (self->store_dropdown, self->stores, _("All stores"));
   setup_choice_dropdown (self->operator_dropdown, self->operators, _("All operators"));
+  self->settlement_regions = g_list_store_new (MDK_TYPE_CHOICE);
+  setup_choice_dropdown (self->settlement_region_dropdown, self->settlement_regions, _("All regions"));
 
   add_columns (self);
+  add_settlement_columns (self);
 }
 
 /**
@@ -623,4 +790,32 @@ mdk_finance_page_open_batch (MdkFinancePage *self,
   g_signal_connect_object (window, "applied", G_CALLBACK (on_ledger_changed), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (window));
   return GTK_WINDOW (window);
+}
+
+/**
+ * mdk_finance_page_show_settlement:
+ * @self: a #MdkFinancePage
+ *
+ * Shows the settlement by store for this month, as its tab does.
+ */
+void
+mdk_finance_page_show_settlement (MdkFinancePage *self)
+{
+  g_return_if_fail (MDK_IS_FINANCE_PAGE (self));
+
+  gtk_stack_set_visible_child_name (self->view_stack, "settlement");
+}
+
+/**
+ * mdk_finance_page_get_busy:
+ * @self: a #MdkFinancePage
+ *
+ * Returns: %TRUE while the journal or the settlement loads
+ */
+gboolean
+mdk_finance_page_get_busy (MdkFinancePage *self)
+{
+  g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), FALSE);
+
+  return self->settlement_loading || (self->list != NULL && mdk_paged_list_get_loading (MDK_PAGED_LIST (self->list)));
 }
