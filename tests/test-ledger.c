@@ -489,6 +489,34 @@ test_affiliate_and_group (void)
   assert_ledger_sound ();
 }
 
+/* A holder of a group card has a daily limit of its own. */
+static void
+test_daily_limit (void)
+{
+  g_autofree char *group = new_card ("GROUP", NULL);
+  g_autofree char *holder = new_card ("GROUP", group);
+  g_autofree char *first = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE mdk.cards SET daily_limit = 10000 WHERE card_no = '%s'", holder);
+
+  exec_ok (sql);
+  g_free (recharge (new_request (), group, 100000, store_a, NULL));
+  /* GROUP: 8% off, so a sale of 65.22 takes 60.00. */
+  first = consume (new_request (), holder, 6522, NULL, 0, 0, NULL);
+  g_assert_nonnull (first);
+  g_assert_cmpint (field (first, "stored_value"), ==, 6000);
+  assert_refused (consume (new_request (), holder, 5435, NULL, 0, 0, NULL), "MD008");
+  /* The group card itself has no limit. */
+  g_free (consume (new_request (), group, 5435, NULL, 0, 0, NULL));
+  /* A refund gives room again. */
+  g_free (refund (new_request (), field (first, "transaction"), 6522, NULL));
+  {
+    g_autofree char *again = consume (new_request (), holder, 5435, NULL, 0, 0, NULL);
+
+    g_assert_nonnull (again);
+  }
+  assert_ledger_sound ();
+}
+
 static void
 test_refunds (void)
 {
@@ -1289,6 +1317,7 @@ main (int   argc,
   g_test_add_func ("/ledger/consume-split-and-lines", test_consume_split_and_lines);
   g_test_add_func ("/ledger/consume-refuses-unusable-cards", test_consume_refuses_unusable_cards);
   g_test_add_func ("/ledger/affiliate-and-group", test_affiliate_and_group);
+  g_test_add_func ("/ledger/daily-limit", test_daily_limit);
   g_test_add_func ("/ledger/refunds", test_refunds);
   g_test_add_func ("/ledger/refund-of-spent-points", test_refund_of_spent_points);
   g_test_add_func ("/ledger/reversals", test_reversals);

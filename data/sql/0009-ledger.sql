@@ -25,7 +25,14 @@
 --   MD005  the amounts do not add up, or are not positive
 --   MD006  a refund is more than what remains of the sale
 --   MD007  the transaction cannot be reversed (again)
+--   MD008  the card's own daily spending limit would be passed
 --   P0002  (no_data_found) an unknown card, store or transaction
+
+-- A card that spends from another card's account (a holder of a group
+-- card, an affiliate) may be given its own limit: the stored value it
+-- may spend in a day, NULL for none.
+ALTER TABLE mdk.cards
+  ADD COLUMN daily_limit bigint CHECK (daily_limit > 0);
 
 -- What a card type's points are worth as payment, in fen per point; 0
 -- when they cannot pay.
@@ -548,6 +555,7 @@ DECLARE
   take_paid bigint;
   take_bonus bigint;
   earned bigint := 0;
+  spent_today bigint;
   txn bigint;
 BEGIN
   result := mdk.begin_request(p_request, hash);
@@ -624,6 +632,19 @@ BEGIN
     RAISE EXCEPTION 'the card has % fen to spend; % fen are due from it',
       greatest(paid_balance, 0) + bonus_balance + (least(paid_balance, 0) - paid_floor), stored
       USING ERRCODE = 'MD003';
+  END IF;
+
+  -- The card's own limit for the day, sales less their refunds.
+  IF (use.card).daily_limit IS NOT NULL THEN
+    SELECT coalesce(sum(CASE WHEN x.kind = 'consume' THEN 1 ELSE -1 END * (s.paid_value + s.bonus_value)), 0)
+      INTO spent_today
+    FROM mdk.transactions x JOIN mdk.sales s ON s.transaction_id = x.id
+    WHERE x.card_id = (use.card).id AND x.kind IN ('consume', 'refund') AND x.created_at >= current_date
+      AND NOT EXISTS (SELECT 1 FROM mdk.transactions r WHERE r.kind = 'reversal' AND r.original_id = x.id);
+    IF spent_today + stored > (use.card).daily_limit THEN
+      RAISE EXCEPTION 'card % may spend % fen a day; % fen were spent today, % fen are due',
+        p_card_no, (use.card).daily_limit, spent_today, stored USING ERRCODE = 'MD008';
+    END IF;
   END IF;
 
   IF t.has_points THEN

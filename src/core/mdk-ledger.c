@@ -155,6 +155,7 @@ static const struct {
   { "MD006", MDK_LEDGER_ERROR_REFUND_TOO_LARGE, N_("That is more than remains of the sale to refund.") },
   { "MD007", MDK_LEDGER_ERROR_NOT_REVERSIBLE, N_("This transaction cannot be reversed.") },
   { "P0002", MDK_LEDGER_ERROR_NOT_FOUND, N_("There is no such card, store or transaction.") },
+  { "MD008", MDK_LEDGER_ERROR_OVER_LIMIT, N_("This card may not spend that much more today.") },
 };
 
 /* A refusal says first what it means for a person, then the function's

@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  * @MDK_LEDGER_ERROR_REFUND_TOO_LARGE: more than what remains of the sale (MD006)
  * @MDK_LEDGER_ERROR_NOT_REVERSIBLE: the transaction cannot be reversed (MD007)
  * @MDK_LEDGER_ERROR_NOT_FOUND: an unknown card, store or transaction (P0002)
+ * @MDK_LEDGER_ERROR_OVER_LIMIT: the card's own daily spending limit (MD008)
  *
  * Refusals of the ledger's functions. Other failures are in
  * %MDK_DATABASE_ERROR; %MDK_DATABASE_ERROR_CONNECTION_LOST after every
@@ -37,6 +38,7 @@ typedef enum
   MDK_LEDGER_ERROR_REFUND_TOO_LARGE,
   MDK_LEDGER_ERROR_NOT_REVERSIBLE,
   MDK_LEDGER_ERROR_NOT_FOUND,
+  MDK_LEDGER_ERROR_OVER_LIMIT,
 } MdkLedgerError;
 
 GQuark mdk_ledger_error_quark (void);
