@@ -558,6 +558,34 @@ test_shortcuts_window (void)
   gtk_window_destroy (overlay);
 }
 
+static GtkScrolledWindow *
+find_scrolled_window (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scrolled_window (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Scrolls a window's content to its end, as a person would to read it. */
+static void
+scroll_to_end (GtkWidget *window)
+{
+  GtkScrolledWindow *scrolled = find_scrolled_window (window);
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  mdk_test_wait_ms (400);
+}
+
 static void
 wait_for_dialog (MdkLedgerDialog *dialog)
 {
@@ -651,6 +679,27 @@ test_finance (void)
                                             "AND a.kind = 'stored_value'", card);
 
     g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 50000 - 9400);
+  }
+
+  /* The member's profile shows the card's balance and the two transactions. */
+  {
+    MdkMemberWindow *profile;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "members"));
+    mdk_members_page_search (members, card);
+    wait_until_idle (window);
+    profile = mdk_members_page_open_member (members, 0);
+    g_assert_nonnull (profile);
+    gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1800);
+    for (guint i = 0; i < 400 && mdk_member_window_get_busy (profile); i++)
+      mdk_test_wait_ms (25);
+    g_assert_false (mdk_member_window_get_busy (profile));
+    mdk_test_wait_ms (400);
+    mdk_test_save_screenshot (GTK_WIDGET (profile), "member-profile-top");
+    scroll_to_end (GTK_WIDGET (profile));
+    mdk_test_save_screenshot (GTK_WIDGET (profile), "member-profile-balance");
+    gtk_window_destroy (GTK_WINDOW (profile));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "finance"));
   }
 
   /* More than the card holds is refused, and says why. */

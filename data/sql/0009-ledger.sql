@@ -54,7 +54,8 @@ CREATE TYPE mdk.account_kind AS ENUM (
   'clearing',       -- a store's money received, by payment method
   'revenue',        -- a store's sales
   'promotion',      -- a store's cost of bonuses and of points taken as payment
-  'points_issued'   -- a store's points given out (negative) and taken back
+  'points_issued',  -- a store's points given out (negative) and taken back
+  'fees'            -- a store's card fees (joining, annual, replacement), posted by the card lifecycle
 );
 
 CREATE TYPE mdk.payment_method AS ENUM ('bank_card', 'prepaid_card', 'telecom_card', 'cash',

@@ -24,6 +24,9 @@ static const char * const field_names[MDK_CARD_N_FIELDS] = {
   "expires-on",
   "primary-card-no",
   "issued-store",
+  "balance",
+  "bonus-balance",
+  "points-balance",
 };
 
 static GParamSpec *properties[MDK_CARD_N_FIELDS + 2];

@@ -70,6 +70,9 @@ append_filters (MdkStatement          *statement,
   if (query->card_no != NULL)
     mdk_statement_append (statement, " AND t.card_id = (SELECT id FROM mdk.cards WHERE card_no = ?)",
                           g_strdup (query->card_no));
+  if (query->member_id > 0)
+    mdk_statement_append (statement, " AND t.card_id = ANY (ARRAY (SELECT id FROM mdk.cards WHERE member_id = ?))",
+                          id_text (query->member_id));
   if (query->from != NULL)
     mdk_statement_append (statement, " AND t.created_at >= ?::date", g_strdup (query->from));
   if (query->to != NULL)

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  * @kind: (nullable): recharge, consume, refund or reversal
  * @method: (nullable): a payment method (mdk.payment_method)
  * @card_no: (nullable): one card's transactions
+ * @member_id: one member's transactions, on any of their cards, or 0
  * @from: (nullable): the first day, YYYY-MM-DD
  * @to: (nullable): the last day, YYYY-MM-DD
  *
@@ -30,6 +31,7 @@ typedef struct
   char   *kind;
   char   *method;
   char   *card_no;
+  gint64  member_id;
   char   *from;
   char   *to;
 } MdkJournalQuery;

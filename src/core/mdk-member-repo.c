@@ -797,14 +797,16 @@ static const char *select_custom_sql =
   "WHERE m.id = $1 AND NOT f.is_retired "
   "ORDER BY f.position, f.id";
 
-/* The member's own cards first, then affiliates, oldest first. */
+/* The member's own cards first, then affiliates, oldest first; with the
+ * balances of the account each uses (an affiliate's is its primary's). */
 static const char *select_cards_sql =
   "SELECT c.card_no, t.name, t.kind::text, c.state::text, to_char(c.issued_at, 'YYYY-MM-DD'), "
-  "c.expires_on::text, p.card_no, s.name "
+  "c.expires_on::text, p.card_no, s.name, b ->> 'balance', b ->> 'bonus_balance', b ->> 'points_balance' "
   "FROM mdk.cards c "
   "JOIN mdk.card_types t ON t.id = c.card_type_id "
   "JOIN mdk.stores s ON s.id = c.issued_store_id "
   "LEFT JOIN mdk.cards p ON p.id = c.primary_card_id "
+  "CROSS JOIN LATERAL mdk.card_balances(coalesce(c.primary_card_id, c.id)) AS b "
   "WHERE c.member_id = $1 "
   "ORDER BY c.primary_card_id IS NOT NULL, c.issued_at, c.id";
 

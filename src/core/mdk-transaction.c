@@ -258,5 +258,7 @@ mdk_account_kind_label (const char *kind)
     return _("Promotions");
   if (g_strcmp0 (kind, "points_issued") == 0)
     return _("Points given");
+  if (g_strcmp0 (kind, "fees") == 0)
+    return _("Card fees");
   return kind;
 }

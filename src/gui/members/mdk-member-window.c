@@ -25,6 +25,8 @@ struct _MdkMemberWindow
   MdkMemberDetail *detail;
   GCancellable    *cancellable;
   gboolean         busy;
+  gboolean         loading_history;
+  GtkWidget       *history_group;
 };
 
 G_DEFINE_FINAL_TYPE (MdkMemberWindow, mdk_member_window, ADW_TYPE_WINDOW)
@@ -149,6 +151,112 @@ add_card_row (GtkWidget *group,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
+static gint64
+card_amount (MdkCard      *card,
+             MdkCardField  field)
+{
+  const char *text = mdk_card_get_field (card, field);
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+static void
+add_balance_row (GtkWidget *group,
+                 MdkCard   *card)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const char *primary = mdk_card_get_field (card, MDK_CARD_FIELD_PRIMARY_CARD_NO);
+  g_autofree char *balance = mdk_money_format (card_amount (card, MDK_CARD_FIELD_BALANCE), "¥");
+  g_autofree char *bonus = mdk_money_format (card_amount (card, MDK_CARD_FIELD_BONUS_BALANCE), "¥");
+  g_autofree char *points = g_strdup_printf ("%" G_GINT64_FORMAT, card_amount (card, MDK_CARD_FIELD_POINTS_BALANCE));
+  /* Translators: a card's paid value, promotional value and points */
+  g_autofree char *value = g_strdup_printf (_("%s · promotional %s · %s points"), balance, bonus, points);
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO));
+  if (primary != NULL)
+    {
+      g_autofree char *shared = g_strdup_printf (_("shares the account of %s"), primary);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shared);
+    }
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+/* The member's latest transactions, on any of their cards. */
+static gpointer
+load_history_work (PGconn        *conn,
+                   gpointer       work_data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  return mdk_journal_fetch (conn, work_data, NULL, 20, error);
+}
+
+static void
+on_history_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdkMemberWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) transactions = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->loading_history = FALSE;
+  if (self->history_group == NULL)
+    return;
+  if (transactions == NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->history_group), escaped);
+      return;
+    }
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->history_group),
+                                         transactions->len == 0 ? _("No recharge or sale yet.")
+                                                                : _("The latest 20, newest first; all of them are "
+                                                                    "in the Finance section."));
+  for (guint i = 0; i < transactions->len; i++)
+    {
+      MdkTransaction *transaction = g_ptr_array_index (transactions, i);
+      const char *amount_text = mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_AMOUNT);
+      g_autofree char *amount = mdk_money_format (amount_text ? g_ascii_strtoll (amount_text, NULL, 10) : 0, "¥");
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s",
+                                                   mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_TIME),
+                                                   mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_STORE_NAME),
+                                                   mdk_transaction_get_field (transaction, MDK_TRANSACTION_FIELD_CARD_NO));
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *label = gtk_label_new (amount);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     mdk_transaction_kind_label (mdk_transaction_get_field (transaction,
+                                                                                            MDK_TRANSACTION_FIELD_KIND)));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_add_css_class (label, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->history_group), row);
+    }
+}
+
+static void
+load_history (MdkMemberWindow *self)
+{
+  MdkJournalQuery *query = mdk_journal_query_new ();
+
+  query->member_id = self->member_id;
+  self->loading_history = TRUE;
+  mdk_database_run_async (self->database, MDK_DATABASE_RUN_READ_ONLY, load_history_work, query,
+                          (GDestroyNotify) mdk_journal_query_free, (GDestroyNotify) g_ptr_array_unref,
+                          self->cancellable, on_history_loaded, g_object_ref (self));
+}
+
 #define FIELD(detail, name) mdk_member_detail_get_field (detail, MDK_MEMBER_DETAIL_FIELD_##name)
 
 static void
@@ -156,6 +264,7 @@ clear_groups (MdkMemberWindow *self)
 {
   GtkWidget *child;
 
+  self->history_group = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
     gtk_box_remove (self->groups_box, child);
 }
@@ -217,10 +326,19 @@ show_detail (MdkMemberWindow *self,
   if (g_list_model_get_n_items (cards) == 0)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("This member holds no card."));
 
-  add_pending_group (self, _("Balance and Points"),
-                     _("Stored value and points are not built yet; they come with the Finance and Points sections."));
-  add_pending_group (self, _("Consumption History"),
-                     _("Consumption is not built yet; it comes with the Finance section."));
+  group = add_group (self, _("Balance and Points"));
+  for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
+    {
+      g_autoptr(MdkCard) card = g_list_model_get_item (cards, i);
+
+      add_balance_row (group, card);
+    }
+  if (g_list_model_get_n_items (cards) == 0)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("This member holds no card."));
+
+  self->history_group = add_group (self, _("Consumption History"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->history_group), _("Loading…"));
+  load_history (self);
   add_pending_group (self, _("Return Visits"),
                      _("Return visits are not built yet; they come with the Visits & Reminders section."));
 
@@ -364,7 +482,7 @@ mdk_member_window_get_busy (MdkMemberWindow *self)
 {
   g_return_val_if_fail (MDK_IS_MEMBER_WINDOW (self), FALSE);
 
-  return self->busy;
+  return self->busy || self->loading_history;
 }
 
 /**
