@@ -670,6 +670,31 @@ test_append_only (void)
     g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
     g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "23514");
   }
+
+  /* Nor do postings to an account that does not exist, even balanced. */
+  {
+    g_autoptr(PGresult) result = PQexec (db->conn,
+      "BEGIN; "
+      "INSERT INTO mdk.transactions (request_id, request_hash, kind, store_id, amount, result) "
+      "VALUES (gen_random_uuid(), '', 'recharge', (SELECT min(id) FROM mdk.stores), 1, '{}'); "
+      "INSERT INTO mdk.postings (transaction_id, n, account_id, amount) VALUES "
+      "(currval(pg_get_serial_sequence('mdk.transactions', 'id')), 1, 987654321, 5), "
+      "(currval(pg_get_serial_sequence('mdk.transactions', 'id')), 2, (SELECT min(id) FROM mdk.accounts "
+      " WHERE kind = 'revenue'), -5); "
+      "COMMIT");
+
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+    g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "23514");
+  }
+
+  /* A transaction written past the functions, naming a card that does
+   * not exist, is reported (and rolled back here). */
+  exec_ok ("BEGIN; "
+           "INSERT INTO mdk.transactions (request_id, request_hash, kind, card_id, store_id, amount, result) "
+           "VALUES (gen_random_uuid(), '', 'recharge', 987654321, (SELECT min(id) FROM mdk.stores), 1, '{}')");
+  g_assert_cmpint (query_int ("SELECT count(*) FROM mdk.ledger_problems() "
+                              "WHERE problem = 'a reference that does not resolve'"), ==, 1);
+  exec_ok ("ROLLBACK");
   assert_ledger_sound ();
 }
 
