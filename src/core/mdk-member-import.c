@@ -66,25 +66,6 @@ static const char * const known_targets[] = {
   "name", "mobile", "gender", "email", "id_number", "birthday", "anniversary", "store", "group", "tags", NULL,
 };
 
-static char *
-fold_header (const char *header)
-{
-  g_autofree char *nfkc = g_utf8_normalize (header != NULL ? header : "", -1, G_NORMALIZE_NFKC);
-  g_autofree char *lower = g_utf8_strdown (nfkc != NULL ? nfkc : "", -1);
-  GString *folded = g_string_new (NULL);
-
-  for (const char *p = lower; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_isspace (c) && !strchr ("_-.*:()[]", (int) (c < 128 ? c : ' ')) &&
-          c != 0xFEFF && c != 0x3010 && c != 0x3011)
-        g_string_append_unichar (folded, c);
-    }
-
-  return g_string_free (folded, FALSE);
-}
-
 /**
  * mdk_import_target_for_header:
  * @header: a column header, English or Chinese
@@ -97,7 +78,7 @@ const char *
 mdk_import_target_for_header (const char *header,
                               GListModel *custom_fields)
 {
-  g_autofree char *folded = fold_header (header);
+  g_autofree char *folded = mdk_table_fold_header (header);
 
   for (guint i = 0; i < G_N_ELEMENTS (synonyms); i++)
     if (g_str_equal (folded, synonyms[i].header))
@@ -106,7 +87,7 @@ mdk_import_target_for_header (const char *header,
   for (guint i = 0; custom_fields != NULL && i < g_list_model_get_n_items (custom_fields); i++)
     {
       g_autoptr(MdkCustomField) field = g_list_model_get_item (custom_fields, i);
-      g_autofree char *label = fold_header (mdk_custom_field_get_label (field));
+      g_autofree char *label = mdk_table_fold_header (mdk_custom_field_get_label (field));
 
       if (g_str_equal (folded, label))
         {
@@ -117,26 +98,6 @@ mdk_import_target_for_header (const char *header,
     }
 
   return "";
-}
-
-static gboolean
-has_text (const char *value)
-{
-  if (value == NULL)
-    return FALSE;
-  for (; *value != '\0'; value = g_utf8_next_char (value))
-    if (!g_unichar_isspace (g_utf8_get_char (value)))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-is_blank_row (char **fields)
-{
-  for (guint i = 0; fields[i] != NULL; i++)
-    if (has_text (fields[i]))
-      return FALSE;
-  return TRUE;
 }
 
 /**
@@ -195,7 +156,7 @@ mdk_import_plan_new (const char  *path,
 
   while (plan->preview->len < N_PREVIEW_ROWS && (row = mdk_table_reader_next (source, NULL)) != NULL)
     {
-      if (is_blank_row (row))
+      if (mdk_table_row_is_blank (row))
         g_strfreev (row);
       else
         g_ptr_array_add (plan->preview, row);
@@ -393,8 +354,8 @@ load_lookups (Import  *import,
     {
       gint64 id = mdk_pg_get_int64 (stores, row, 0);
 
-      g_hash_table_insert (import->stores, fold_header (PQgetvalue (stores, row, 1)), GSIZE_TO_POINTER (id));
-      g_hash_table_insert (import->stores, fold_header (PQgetvalue (stores, row, 2)), GSIZE_TO_POINTER (id));
+      g_hash_table_insert (import->stores, mdk_table_fold_header (PQgetvalue (stores, row, 1)), GSIZE_TO_POINTER (id));
+      g_hash_table_insert (import->stores, mdk_table_fold_header (PQgetvalue (stores, row, 2)), GSIZE_TO_POINTER (id));
     }
 
   if ((groups = mdk_choice_load_groups (import->conn, error)) == NULL)
@@ -404,7 +365,7 @@ load_lookups (Import  *import,
     {
       g_autoptr(MdkChoice) group = g_list_model_get_item (groups, i);
 
-      g_hash_table_insert (import->groups, fold_header (mdk_choice_get_label (group)),
+      g_hash_table_insert (import->groups, mdk_table_fold_header (mdk_choice_get_label (group)),
                            GSIZE_TO_POINTER (mdk_choice_get_id (group)));
     }
 
@@ -428,18 +389,6 @@ json_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static const char *
-field_at (char       **fields,
-          int          column)
-{
-  if (column < 0)
-    return NULL;
-  for (int i = 0; i < column; i++)
-    if (fields[i] == NULL)
-      return NULL;
-  return fields[column];
-}
-
 /* Checks one row as the member form would. Returns the draft, the custom
  * values as a JSON object and the store and group, or %NULL with the
  * reason in @error. */
@@ -452,11 +401,11 @@ row_draft (Import      *import,
   const MdkImportPlan *plan = import->plan;
   g_autoptr(MdkMemberDraft) draft = mdk_member_draft_new ();
   g_autoptr(GString) custom = g_string_new ("{");
-  const char *store = field_at (fields, column_of (plan, "store"));
-  const char *group = field_at (fields, column_of (plan, "group"));
-  const char *tags = field_at (fields, column_of (plan, "tags"));
+  const char *store = mdk_table_row_field (fields, column_of (plan, "store"));
+  const char *group = mdk_table_row_field (fields, column_of (plan, "group"));
+  const char *tags = mdk_table_row_field (fields, column_of (plan, "tags"));
 
-#define TAKE(member, target) G_STMT_START { draft->member = g_strdup (field_at (fields, column_of (plan, target))); } G_STMT_END
+#define TAKE(member, target) G_STMT_START { draft->member = g_strdup (mdk_table_row_field (fields, column_of (plan, target))); } G_STMT_END
   TAKE (name, "name");
   TAKE (mobile, "mobile");
   TAKE (email, "email");
@@ -467,15 +416,15 @@ row_draft (Import      *import,
 
   g_free (draft->gender);
   draft->gender = NULL;
-  if (!mdk_member_normalize_gender (field_at (fields, column_of (plan, "gender")), &draft->gender, error))
+  if (!mdk_member_normalize_gender (mdk_table_row_field (fields, column_of (plan, "gender")), &draft->gender, error))
     return NULL;
 
   g_free (draft->entry_channel);
   draft->entry_channel = g_strdup ("batch_import");
 
-  if (has_text (store))
+  if (mdk_table_has_text (store))
     {
-      g_autofree char *folded = fold_header (store);
+      g_autofree char *folded = mdk_table_fold_header (store);
 
       draft->home_store_id = GPOINTER_TO_SIZE (g_hash_table_lookup (import->stores, folded));
       if (draft->home_store_id == 0)
@@ -488,9 +437,9 @@ row_draft (Import      *import,
   else
     draft->home_store_id = plan->default_store_id;
 
-  if (has_text (group))
+  if (mdk_table_has_text (group))
     {
-      g_autofree char *folded = fold_header (group);
+      g_autofree char *folded = mdk_table_fold_header (group);
 
       draft->group_id = GPOINTER_TO_SIZE (g_hash_table_lookup (import->groups, folded));
       if (draft->group_id == 0)
@@ -517,7 +466,7 @@ row_draft (Import      *import,
       if (!g_str_has_prefix (plan->targets[i], "custom:"))
         continue;
       field = g_hash_table_lookup (import->fields_by_key, plan->targets[i] + strlen ("custom:"));
-      if (field == NULL || !mdk_custom_field_normalize_value (field, field_at (fields, i), &value, error))
+      if (field == NULL || !mdk_custom_field_normalize_value (field, mdk_table_row_field (fields, i), &value, error))
         {
           if (field == NULL)
             g_set_error (error, MDK_MEMBER_ERROR, MDK_MEMBER_ERROR_INVALID_CUSTOM,
@@ -619,7 +568,7 @@ read_rows (Import  *import,
       g_autofree char *custom = NULL;
       guint64 line = mdk_table_reader_get_line (reader);
 
-      if (is_blank_row (row))
+      if (mdk_table_row_is_blank (row))
         continue;
       import->result->n_rows++;
 

@@ -51,30 +51,13 @@ mdk_recharge_batch_free (MdkRechargeBatch *batch)
   g_free (batch);
 }
 
-/* Lower case, without spaces and punctuation: "Card No." → "cardno". */
-static char *
-fold_header (const char *header)
-{
-  g_autofree char *lower = g_utf8_strdown (header ? header : "", -1);
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = lower; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_isalnum (c))
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static int
 find_column (char               **header,
              const char * const  *names)
 {
   for (int i = 0; header[i] != NULL; i++)
     {
-      g_autofree char *folded = fold_header (header[i]);
+      g_autofree char *folded = mdk_table_fold_header (header[i]);
 
       if (g_strv_contains (names, folded))
         return i;
@@ -96,22 +79,9 @@ static char *
 field_at (char **fields,
           int    column)
 {
-  if (column < 0)
-    return NULL;
-  for (int i = 0; i < column; i++)
-    if (fields[i] == NULL)
-      return NULL;
-  return fields[column] != NULL ? g_strstrip (g_strdup (fields[column])) : NULL;
-}
+  const char *value = mdk_table_row_field (fields, column);
 
-static gboolean
-is_blank (char **fields)
-{
-  for (guint i = 0; fields[i] != NULL; i++)
-    for (const char *p = fields[i]; *p; p++)
-      if (!g_ascii_isspace (*p))
-        return FALSE;
-  return TRUE;
+  return value != NULL ? g_strstrip (g_strdup (value)) : NULL;
 }
 
 static void
@@ -203,7 +173,7 @@ mdk_recharge_batch_read (const char    *path,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      if (is_blank (row))
+      if (mdk_table_row_is_blank (row))
         continue;
       if (card == NULL || *card == '\0')
         {

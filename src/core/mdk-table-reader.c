@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "mdk-csv-reader.h"
@@ -90,4 +91,84 @@ const char *
 mdk_table_reader_get_encoding (MdkTableReader *source)
 {
   return source->csv != NULL ? mdk_csv_reader_get_encoding (source->csv) : "XLSX";
+}
+
+/**
+ * mdk_table_fold_header:
+ * @header: (nullable): a column header
+ *
+ * A header as it is compared: NFKC (full-width letters as ASCII), lower
+ * case, without spaces, the byte-order mark and punctuation that headers
+ * carry ("Card No." and "card_no" are both "cardno").
+ *
+ * Returns: (transfer full): the folded header
+ */
+char *
+mdk_table_fold_header (const char *header)
+{
+  g_autofree char *nfkc = g_utf8_normalize (header != NULL ? header : "", -1, G_NORMALIZE_NFKC);
+  g_autofree char *lower = g_utf8_strdown (nfkc != NULL ? nfkc : "", -1);
+  GString *folded = g_string_new (NULL);
+
+  for (const char *p = lower; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c) && !strchr ("_-.*:()[]", (int) (c < 128 ? c : ' ')) &&
+          c != 0xFEFF && c != 0x3010 && c != 0x3011)
+        g_string_append_unichar (folded, c);
+    }
+
+  return g_string_free (folded, FALSE);
+}
+
+/**
+ * mdk_table_has_text:
+ * @value: (nullable): a cell
+ *
+ * Returns: %TRUE when @value has more than white space
+ */
+gboolean
+mdk_table_has_text (const char *value)
+{
+  if (value == NULL)
+    return FALSE;
+  for (; *value != '\0'; value = g_utf8_next_char (value))
+    if (!g_unichar_isspace (g_utf8_get_char (value)))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * mdk_table_row_is_blank:
+ * @fields: a row's cells
+ *
+ * Returns: %TRUE when no cell has text
+ */
+gboolean
+mdk_table_row_is_blank (char **fields)
+{
+  for (guint i = 0; fields[i] != NULL; i++)
+    if (mdk_table_has_text (fields[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * mdk_table_row_field:
+ * @fields: a row's cells
+ * @column: a column, or -1
+ *
+ * Returns: (nullable): the cell in @column; %NULL for -1 or a short row
+ */
+const char *
+mdk_table_row_field (char **fields,
+                     int    column)
+{
+  if (column < 0)
+    return NULL;
+  for (int i = 0; i < column; i++)
+    if (fields[i] == NULL)
+      return NULL;
+  return fields[column];
 }
