@@ -12,4 +12,8 @@ void        mdk_label_cell_setup        (GtkSignalListItemFactory *factory,
                                          GtkListItem              *item,
                                          gpointer                  user_data);
 
+void        mdk_label_cell_unbind       (GtkSignalListItemFactory *factory,
+                                         GtkListItem              *item,
+                                         gpointer                  user_data);
+
 G_END_DECLS

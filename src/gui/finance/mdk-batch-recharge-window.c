@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "common/mdk-choice-widgets.h"
 #include "common/mdk-status-page.h"
 #include "mdk-batch-recharge-window.h"
 
@@ -263,13 +264,6 @@ on_applied (GObject      *source,
   g_signal_emit (self, signals[APPLIED], 0);
 }
 
-static gint64
-selected_store (MdkBatchRechargeWindow *self)
-{
-  MdkChoice *store = adw_combo_row_get_selected_item (self->store_row);
-
-  return MDK_IS_CHOICE (store) ? mdk_choice_get_id (store) : 0;
-}
 
 static void
 on_confirmed (AdwMessageDialog       *dialog,
@@ -279,10 +273,10 @@ on_confirmed (AdwMessageDialog       *dialog,
   if (!g_str_equal (response, "recharge"))
     return;
 
-  g_settings_set_int64 (self->settings, "entry-store-id", selected_store (self));
+  g_settings_set_int64 (self->settings, "entry-store-id", mdk_store_row_get_id (self->store_row));
   g_set_object (&self->cancellable, g_cancellable_new ());
   show_busy (self, _("Recharging"), TRUE);
-  mdk_recharge_batch_apply_async (self->database, self->batch, selected_store (self), on_progress, self,
+  mdk_recharge_batch_apply_async (self->database, self->batch, mdk_store_row_get_id (self->store_row), on_progress, self,
                                   self->cancellable, on_applied, g_object_ref (self));
 }
 
@@ -342,38 +336,6 @@ save_report_action (GtkWidget  *widget,
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect (chooser, "response", G_CALLBACK (on_report_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* Stores */
-
-static gpointer
-load_stores_work (PGconn        *conn,
-                  gpointer       work_data,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  return mdk_choice_load_stores (conn, error);
-}
-
-static void
-on_stores_loaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(MdkBatchRechargeWindow) self = user_data;
-  g_autoptr(GListModel) stores = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
-  gint64 wanted = g_settings_get_int64 (self->settings, "entry-store-id");
-
-  if (stores == NULL)
-    return;
-  adw_combo_row_set_model (self->store_row, stores);
-  for (guint i = 0; i < g_list_model_get_n_items (stores); i++)
-    {
-      g_autoptr(MdkChoice) store = g_list_model_get_item (stores, i);
-
-      if (mdk_choice_get_id (store) == wanted)
-        adw_combo_row_set_selected (self->store_row, i);
-    }
 }
 
 /* GObject */
@@ -454,10 +416,7 @@ mdk_batch_recharge_window_class_init (MdkBatchRechargeWindowClass *klass)
 static void
 mdk_batch_recharge_window_init (MdkBatchRechargeWindow *self)
 {
-  g_autoptr(GtkExpression) expression = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  adw_combo_row_set_expression (self->store_row, expression);
   self->settings = g_settings_new ("io.github.memberdesk.Memberdesk");
 }
 
@@ -482,8 +441,8 @@ mdk_batch_recharge_window_new (MdkDatabase *database,
   self->path = g_strdup (path);
   self->cancellable = g_cancellable_new ();
   show_busy (self, _("Reading the File"), FALSE);
-  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_stores_work, NULL, NULL, g_object_unref,
-                          self->cancellable, on_stores_loaded, g_object_ref (self));
+  mdk_store_row_load (self->store_row, database, g_settings_get_int64 (self->settings, "entry-store-id"),
+                      self->cancellable);
   mdk_recharge_batch_prepare_async (database, path, self->cancellable, on_prepared, g_object_ref (self));
   return self;
 }

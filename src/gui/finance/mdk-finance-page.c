@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "common/mdk-choice-widgets.h"
 #include "common/mdk-labels.h"
 #include "common/mdk-status-page.h"
 #include "mdk-batch-recharge-window.h"
@@ -117,18 +118,6 @@ bind_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  GBinding *binding = g_object_get_data (G_OBJECT (item), "mdk-binding");
-
-  if (binding != NULL)
-    g_binding_unbind (binding);
-  g_object_set_data (G_OBJECT (item), "mdk-binding", NULL);
-}
-
-static void
 add_columns (MdkFinancePage *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -138,21 +127,13 @@ add_columns (MdkFinancePage *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (mdk_label_cell_setup), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) columns[i].property);
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (mdk_label_cell_unbind), NULL);
       column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
       gtk_column_view_column_set_fixed_width (column, columns[i].width);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, g_str_equal (columns[i].property, "reference"));
       gtk_column_view_append_column (self->column_view, column);
     }
-}
-
-static gint64
-selected_choice_id (GtkDropDown *dropdown)
-{
-  MdkChoice *choice = gtk_drop_down_get_selected_item (dropdown);
-
-  return MDK_IS_CHOICE (choice) ? mdk_choice_get_id (choice) : 0;
 }
 
 static void
@@ -198,9 +179,9 @@ build_query (MdkFinancePage *self)
   guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
   guint method = gtk_drop_down_get_selected (self->method_dropdown);
 
-  query->region_id = selected_choice_id (self->region_dropdown);
-  query->store_id = selected_choice_id (self->store_dropdown);
-  query->operator_id = selected_choice_id (self->operator_dropdown);
+  query->region_id = mdk_choice_dropdown_get_id (self->region_dropdown);
+  query->store_id = mdk_choice_dropdown_get_id (self->store_dropdown);
+  query->operator_id = mdk_choice_dropdown_get_id (self->operator_dropdown);
   if (kind > 0 && kind <= G_N_ELEMENTS (kinds))
     query->kind = g_strdup (kinds[kind - 1]);
   if (method > 0 && method <= g_strv_length ((char **) mdk_payment_methods))
@@ -317,19 +298,6 @@ on_choices_loaded (GObject      *source,
 }
 
 static void
-setup_choice_dropdown (GtkDropDown *dropdown,
-                       GListStore  *store,
-                       const char  *all_label)
-{
-  g_autoptr(GtkExpression) expression = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
-  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
-
-  g_list_store_append (store, all);
-  gtk_drop_down_set_expression (dropdown, expression);
-  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (store));
-}
-
-static void
 on_transaction_activated (MdkFinancePage *self,
                           guint           position)
 {
@@ -430,7 +398,7 @@ add_settlement_columns (MdkFinancePage *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (mdk_label_cell_setup), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_settlement_cell), GUINT_TO_POINTER (i));
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (mdk_label_cell_unbind), NULL);
       column = gtk_column_view_column_new (_(settlement_columns[i].title), g_object_ref (factory));
       gtk_column_view_column_set_fixed_width (column, settlement_columns[i].width);
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -505,7 +473,7 @@ on_settlement_changed (MdkFinancePage *self)
   g_set_object (&self->settlement_cancellable, g_cancellable_new ());
   settlement_period (gtk_drop_down_get_selected (self->settlement_period_dropdown), &from, &to);
   self->settlement_loading = TRUE;
-  mdk_settlement_load_async (self->database, from, to, selected_choice_id (self->settlement_region_dropdown),
+  mdk_settlement_load_async (self->database, from, to, mdk_choice_dropdown_get_id (self->settlement_region_dropdown),
                              self->settlement_cancellable, on_settlement_loaded, g_object_ref (self));
 }
 
@@ -538,18 +506,11 @@ batch_recharge_action (GtkWidget  *widget,
 {
   MdkFinancePage *self = MDK_FINANCE_PAGE (widget);
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   if (self->database == NULL)
     return;
 
-  chooser = gtk_file_chooser_native_new (_("Batch Recharge"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files and Excel workbooks"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_suffix (filter, "txt");
-  gtk_file_filter_add_suffix (filter, "xlsx");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  chooser = mdk_table_file_chooser_new (widget, _("Batch Recharge"));
   g_signal_connect (chooser, "response", G_CALLBACK (on_batch_file_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -643,11 +604,11 @@ mdk_finance_page_init (MdkFinancePage *self)
   self->regions = g_list_store_new (MDK_TYPE_CHOICE);
   self->stores = g_list_store_new (MDK_TYPE_CHOICE);
   self->operators = g_list_store_new (MDK_TYPE_CHOICE);
-  setup_choice_dropdown (self->region_dropdown, self->regions, _("All regions"));
-  setup_choice_dropdown (self->store_dropdown, self->stores, _("All stores"));
-  setup_choice_dropdown (self->operator_dropdown, self->operators, _("All operators"));
+  mdk_choice_dropdown_setup (self->region_dropdown, self->regions, _("All regions"));
+  mdk_choice_dropdown_setup (self->store_dropdown, self->stores, _("All stores"));
+  mdk_choice_dropdown_setup (self->operator_dropdown, self->operators, _("All operators"));
   self->settlement_regions = g_list_store_new (MDK_TYPE_CHOICE);
-  setup_choice_dropdown (self->settlement_region_dropdown, self->settlement_regions, _("All regions"));
+  mdk_choice_dropdown_setup (self->settlement_region_dropdown, self->settlement_regions, _("All regions"));
 
   add_columns (self);
   add_settlement_columns (self);

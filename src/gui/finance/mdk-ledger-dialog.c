@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "common/mdk-choice-widgets.h"
 #include "mdk-ledger-dialog.h"
 
 #define CARD_LOOKUP_DELAY_MS 300
@@ -99,14 +100,6 @@ selected_method (MdkLedgerDialog *self)
   return selected < g_strv_length ((char **) mdk_payment_methods) ? mdk_payment_methods[selected] : NULL;
 }
 
-static gint64
-selected_store_id (MdkLedgerDialog *self)
-{
-  MdkChoice *choice = adw_combo_row_get_selected_item (self->store_row);
-
-  return MDK_IS_CHOICE (choice) ? mdk_choice_get_id (choice) : 0;
-}
-
 static const char *
 row_text (AdwEntryRow *row)
 {
@@ -174,7 +167,7 @@ build_request (MdkLedgerDialog *self)
         problem = _("Type what was paid another way in yuan, such as 20, or leave it empty.");
     }
 
-  if (problem == NULL && selected_store_id (self) == 0)
+  if (problem == NULL && mdk_store_row_get_id (self->store_row) == 0)
     problem = _("Choose the store.");
 
   if (problem != NULL)
@@ -185,7 +178,7 @@ build_request (MdkLedgerDialog *self)
 
   request->card_no = g_steal_pointer (&card);
   request->amount = amount;
-  request->store_id = selected_store_id (self);
+  request->store_id = mdk_store_row_get_id (self->store_row);
   request->points = (gint64) points;
   request->external = external;
   if (!sale || external > 0)
@@ -431,44 +424,6 @@ on_entry_activated (MdkLedgerDialog *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "ledger.apply", NULL);
 }
 
-/* Stores */
-
-static gpointer
-load_stores_work (PGconn        *conn,
-                  gpointer       work_data,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  return mdk_choice_load_stores (conn, error);
-}
-
-static void
-on_stores_loaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(MdkLedgerDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) stores = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
-  gint64 wanted = g_settings_get_int64 (self->settings, "entry-store-id");
-
-  if (stores == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message);
-      return;
-    }
-
-  adw_combo_row_set_model (self->store_row, stores);
-  for (guint i = 0; i < g_list_model_get_n_items (stores); i++)
-    {
-      g_autoptr(MdkChoice) store = g_list_model_get_item (stores, i);
-
-      if (mdk_choice_get_id (store) == wanted)
-        adw_combo_row_set_selected (self->store_row, i);
-    }
-}
-
 /* GObject */
 
 static void
@@ -491,8 +446,8 @@ mdk_ledger_dialog_constructed (GObject *object)
   else
     adw_combo_row_set_selected (self->method_row, 1);
 
-  mdk_database_run_async (self->database, MDK_DATABASE_RUN_READ_ONLY, load_stores_work, NULL, NULL,
-                          g_object_unref, self->cancellable, on_stores_loaded, g_object_ref (self));
+  mdk_store_row_load (self->store_row, self->database, g_settings_get_int64 (self->settings, "entry-store-id"),
+                      self->cancellable);
   update_rows (self);
   update_apply_button (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->card_row));
@@ -598,14 +553,12 @@ static void
 mdk_ledger_dialog_init (MdkLedgerDialog *self)
 {
   g_autoptr(GtkStringList) methods = gtk_string_list_new (NULL);
-  g_autoptr(GtkExpression) expression = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   for (guint i = 0; mdk_payment_methods[i] != NULL; i++)
     gtk_string_list_append (methods, mdk_payment_method_label (mdk_payment_methods[i]));
   adw_combo_row_set_model (self->method_row, G_LIST_MODEL (methods));
-  adw_combo_row_set_expression (self->store_row, expression);
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new ("io.github.memberdesk.Memberdesk");

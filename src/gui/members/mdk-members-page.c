@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "common/mdk-status-page.h"
+#include "common/mdk-choice-widgets.h"
 #include "common/mdk-labels.h"
 #include "mdk-classification-window.h"
 #include "mdk-import-window.h"
@@ -126,18 +127,6 @@ bind_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  GBinding *binding = g_object_get_data (G_OBJECT (item), "mdk-binding");
-
-  if (binding != NULL)
-    g_binding_unbind (binding);
-  g_object_set_data (G_OBJECT (item), "mdk-binding", NULL);
-}
-
-static void
 add_columns (MdkMembersPage *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -147,21 +136,13 @@ add_columns (MdkMembersPage *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (mdk_label_cell_setup), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) columns[i].property);
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (mdk_label_cell_unbind), NULL);
       column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
       gtk_column_view_column_set_fixed_width (column, columns[i].width);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, i == 0 || i == 4);
       gtk_column_view_append_column (self->column_view, column);
     }
-}
-
-static gint64
-selected_choice_id (GtkDropDown *dropdown)
-{
-  MdkChoice *choice = gtk_drop_down_get_selected_item (dropdown);
-
-  return MDK_IS_CHOICE (choice) ? mdk_choice_get_id (choice) : 0;
 }
 
 static void
@@ -228,8 +209,8 @@ build_query (MdkMembersPage *self)
   guint status = gtk_drop_down_get_selected (self->status_dropdown);
   guint sort = gtk_drop_down_get_selected (self->sort_dropdown);
 
-  query->region_id = selected_choice_id (self->region_dropdown);
-  query->card_type_id = selected_choice_id (self->card_type_dropdown);
+  query->region_id = mdk_choice_dropdown_get_id (self->region_dropdown);
+  query->card_type_id = mdk_choice_dropdown_get_id (self->card_type_dropdown);
   query->status = g_strdup (status < G_N_ELEMENTS (statuses) ? statuses[status] : NULL);
   query->birthday_month = (int) gtk_drop_down_get_selected (self->birthday_dropdown);
   if (query->birthday_month > 12)
@@ -250,8 +231,8 @@ build_query (MdkMembersPage *self)
       break;
     }
 
-  query->group_id = selected_choice_id (self->group_dropdown);
-  query->tag_id = selected_choice_id (self->tag_dropdown);
+  query->group_id = mdk_choice_dropdown_get_id (self->group_dropdown);
+  query->tag_id = mdk_choice_dropdown_get_id (self->tag_dropdown);
   set_custom_filter (self, query);
 
   query->sort = sort == SORT_NUMBER ? MDK_MEMBER_SORT_NUMBER :
@@ -417,8 +398,8 @@ on_classification_loaded (GObject      *source,
   if (classification == NULL)
     return;
 
-  group = selected_choice_id (self->group_dropdown);
-  tag = selected_choice_id (self->tag_dropdown);
+  group = mdk_choice_dropdown_get_id (self->group_dropdown);
+  tag = mdk_choice_dropdown_get_id (self->tag_dropdown);
   g_signal_handlers_block_by_func (self->group_dropdown, on_filters_changed, self);
   g_signal_handlers_block_by_func (self->tag_dropdown, on_filters_changed, self);
   fill_choices (self->groups, _("All groups"), classification->groups, "label");
@@ -451,19 +432,6 @@ on_field_changed (MdkMembersPage *self)
   if (gtk_widget_get_visible (GTK_WIDGET (self->field_value_entry)))
     gtk_widget_grab_focus (GTK_WIDGET (self->field_value_entry));
   on_filters_changed (self);
-}
-
-static void
-setup_choice_dropdown (GtkDropDown *dropdown,
-                       GListStore  *store,
-                       const char  *all_label)
-{
-  g_autoptr(GtkExpression) expression = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
-  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
-
-  g_list_store_append (store, all);
-  gtk_drop_down_set_expression (dropdown, expression);
-  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (store));
 }
 
 static void
@@ -705,20 +673,11 @@ import_action (GtkWidget  *widget,
 {
   MdkMembersPage *self = MDK_MEMBERS_PAGE (widget);
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   if (self->database == NULL)
     return;
 
-  chooser = gtk_file_chooser_native_new (_("Import Members"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files and Excel workbooks"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_suffix (filter, "txt");
-  gtk_file_filter_add_suffix (filter, "xlsx");
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_filter_add_mime_type (filter, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  chooser = mdk_table_file_chooser_new (widget, _("Import Members"));
   g_signal_connect (chooser, "response", G_CALLBACK (on_import_file_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -816,12 +775,12 @@ mdk_members_page_init (MdkMembersPage *self)
 
   self->regions = g_list_store_new (MDK_TYPE_CHOICE);
   self->card_types = g_list_store_new (MDK_TYPE_CHOICE);
-  setup_choice_dropdown (self->region_dropdown, self->regions, _("All regions"));
-  setup_choice_dropdown (self->card_type_dropdown, self->card_types, _("All card types"));
+  mdk_choice_dropdown_setup (self->region_dropdown, self->regions, _("All regions"));
+  mdk_choice_dropdown_setup (self->card_type_dropdown, self->card_types, _("All card types"));
   self->groups = g_list_store_new (MDK_TYPE_CHOICE);
   self->tags = g_list_store_new (MDK_TYPE_CHOICE);
-  setup_choice_dropdown (self->group_dropdown, self->groups, _("All groups"));
-  setup_choice_dropdown (self->tag_dropdown, self->tags, _("All tags"));
+  mdk_choice_dropdown_setup (self->group_dropdown, self->groups, _("All groups"));
+  mdk_choice_dropdown_setup (self->tag_dropdown, self->tags, _("All tags"));
   gtk_widget_set_visible (GTK_WIDGET (self->field_dropdown), FALSE);
 
   add_columns (self);
