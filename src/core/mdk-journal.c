@@ -175,9 +175,9 @@ mdk_journal_fetch (PGconn                 *conn,
  * Returns: (transfer full): the transaction, or %NULL with @error set
  */
 MdkTransaction *
-mdk_journal_load_transaction (PGconn   *conn,
-                              gint64    transaction_id,
-                              GError  **error)
+mdk_journal_load_transaction (PGconn  *conn,
+                              gint64   transaction_id,
+                              GError **error)
 {
   g_auto(MdkStatement) statement = { NULL, NULL };
   g_autoptr(PGresult) result = NULL;
@@ -254,9 +254,9 @@ posting_clear (MdkPosting *posting)
  * Returns: (transfer full) (element-type MdkPosting): its postings in order, or %NULL
  */
 GArray *
-mdk_journal_load_postings (PGconn   *conn,
-                           gint64    transaction_id,
-                           GError  **error)
+mdk_journal_load_postings (PGconn  *conn,
+                           gint64   transaction_id,
+                           GError **error)
 {
   g_autofree char *id = id_text (transaction_id);
   const char *params[] = { id };

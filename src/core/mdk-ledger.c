@@ -251,11 +251,11 @@ send_work (PGconn        *conn,
  * after a lost connection, a serialization failure or a deadlock.
  */
 void
-mdk_ledger_send_async (MdkDatabase             *database,
-                       const MdkLedgerRequest  *request,
-                       GCancellable            *cancellable,
-                       GAsyncReadyCallback      callback,
-                       gpointer                 user_data)
+mdk_ledger_send_async (MdkDatabase            *database,
+                       const MdkLedgerRequest *request,
+                       GCancellable           *cancellable,
+                       GAsyncReadyCallback     callback,
+                       gpointer                user_data)
 {
   g_return_if_fail (MDK_IS_DATABASE (database));
   g_return_if_fail (request != NULL);

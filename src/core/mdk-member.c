@@ -10,24 +10,10 @@
 
 struct _MdkMember
 {
-  GObject   parent_instance;
-
-  gboolean  loaded;
-  gint64    id;
-  char     *fields[MDK_MEMBER_N_FIELDS];
+  MdkRecord parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (MdkMember, mdk_member, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_LOADED,
-  PROP_ID,
-  PROP_FIRST_FIELD,
-  N_PROPS = PROP_FIRST_FIELD + MDK_MEMBER_N_FIELDS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (MdkMember, mdk_member, MDK_TYPE_RECORD)
 
 /* In the order of MdkMemberField. */
 static const char * const field_names[MDK_MEMBER_N_FIELDS] = {
@@ -50,59 +36,9 @@ static const char * const field_names[MDK_MEMBER_N_FIELDS] = {
 };
 
 static void
-mdk_member_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
-{
-  MdkMember *self = MDK_MEMBER (object);
-
-  if (prop_id == PROP_LOADED)
-    g_value_set_boolean (value, self->loaded);
-  else if (prop_id == PROP_ID)
-    g_value_set_int64 (value, self->id);
-  else if (prop_id >= PROP_FIRST_FIELD && prop_id < N_PROPS)
-    g_value_set_string (value, self->fields[prop_id - PROP_FIRST_FIELD]);
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-mdk_member_finalize (GObject *object)
-{
-  MdkMember *self = MDK_MEMBER (object);
-
-  for (guint i = 0; i < MDK_MEMBER_N_FIELDS; i++)
-    g_free (self->fields[i]);
-
-  G_OBJECT_CLASS (mdk_member_parent_class)->finalize (object);
-}
-
-static void
 mdk_member_class_init (MdkMemberClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = mdk_member_get_property;
-  object_class->finalize = mdk_member_finalize;
-
-  /**
-   * MdkMember:loaded:
-   *
-   * %FALSE while the member is a placeholder for a row not fetched yet.
-   */
-  properties[PROP_LOADED] =
-    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_ID] =
-    g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  for (guint i = 0; i < MDK_MEMBER_N_FIELDS; i++)
-    properties[PROP_FIRST_FIELD + i] =
-      g_param_spec_string (field_names[i], NULL, NULL, NULL,
-                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  mdk_record_class_install_fields (MDK_RECORD_CLASS (klass), field_names, MDK_MEMBER_N_FIELDS);
 }
 
 static void
@@ -121,18 +57,6 @@ mdk_member_new_placeholder (void)
   return g_object_new (MDK_TYPE_MEMBER, NULL);
 }
 
-static gboolean
-set_field (char       **field,
-           const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 /**
  * mdk_member_fill:
  * @self: a #MdkMember
@@ -146,46 +70,26 @@ mdk_member_fill (MdkMember          *self,
                  gint64              id,
                  const char * const *fields)
 {
-  g_return_if_fail (MDK_IS_MEMBER (self));
-
-  g_object_freeze_notify (G_OBJECT (self));
-  self->id = id;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
-  for (guint i = 0; i < MDK_MEMBER_N_FIELDS; i++)
-    if (set_field (&self->fields[i], fields[i]))
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_FIELD + i]);
-  if (!self->loaded)
-    {
-      self->loaded = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
-    }
-  g_object_thaw_notify (G_OBJECT (self));
+  mdk_record_fill (MDK_RECORD (self), id, fields);
 }
 
 gboolean
 mdk_member_get_loaded (MdkMember *self)
 {
-  g_return_val_if_fail (MDK_IS_MEMBER (self), FALSE);
-
-  return self->loaded;
+  return mdk_record_get_loaded (MDK_RECORD (self));
 }
 
 gint64
 mdk_member_get_id (MdkMember *self)
 {
-  g_return_val_if_fail (MDK_IS_MEMBER (self), 0);
-
-  return self->id;
+  return mdk_record_get_id (MDK_RECORD (self));
 }
 
 const char *
 mdk_member_get_field (MdkMember      *self,
                       MdkMemberField  field)
 {
-  g_return_val_if_fail (MDK_IS_MEMBER (self), NULL);
-  g_return_val_if_fail (field < MDK_MEMBER_N_FIELDS, NULL);
-
-  return self->fields[field];
+  return mdk_record_get_field (MDK_RECORD (self), field);
 }
 
 const char *

@@ -4,13 +4,13 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include "mdk-record.h"
 
 G_BEGIN_DECLS
 
 #define MDK_TYPE_MEMBER (mdk_member_get_type ())
 
-G_DECLARE_FINAL_TYPE (MdkMember, mdk_member, MDK, MEMBER, GObject)
+G_DECLARE_FINAL_TYPE (MdkMember, mdk_member, MDK, MEMBER, MdkRecord)
 
 MdkMember  *mdk_member_new_placeholder (void);
 gboolean    mdk_member_get_loaded      (MdkMember *self);

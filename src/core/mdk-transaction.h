@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include "mdk-record.h"
 
 G_BEGIN_DECLS
 
@@ -35,7 +35,7 @@ typedef enum
 
 #define MDK_TYPE_TRANSACTION (mdk_transaction_get_type ())
 
-G_DECLARE_FINAL_TYPE (MdkTransaction, mdk_transaction, MDK, TRANSACTION, GObject)
+G_DECLARE_FINAL_TYPE (MdkTransaction, mdk_transaction, MDK, TRANSACTION, MdkRecord)
 
 MdkTransaction *mdk_transaction_new_placeholder (void);
 void            mdk_transaction_fill            (MdkTransaction      *self,
