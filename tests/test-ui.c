@@ -17,6 +17,7 @@
 #include "finance/mdk-batch-recharge-window.h"
 #include "finance/mdk-finance-page.h"
 #include "finance/mdk-ledger-dialog.h"
+#include "finance/mdk-recharge-rules-window.h"
 #include "finance/mdk-transaction-window.h"
 #include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
@@ -803,6 +804,24 @@ test_batch_recharge (void)
   mdk_test_save_screenshot (GTK_WIDGET (batch), "batch-recharge-done");
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT sum(amount) FROM mdk.transactions WHERE method = 'enterprise'"),
                    ==, 55050);
+
+  /* Head office's rules: a bonus added from the window. */
+  {
+    MdkRechargeRulesWindow *rules = MDK_RECHARGE_RULES_WINDOW (mdk_finance_page_open_rules (finance));
+
+    for (guint i = 0; i < 400 && mdk_recharge_rules_window_get_busy (rules); i++)
+      mdk_test_wait_ms (25);
+    mdk_recharge_rules_window_add_bonus (rules, "1000", "100");
+    mdk_test_wait_ms (100);
+    for (guint i = 0; i < 400 && mdk_recharge_rules_window_get_busy (rules); i++)
+      mdk_test_wait_ms (25);
+    g_assert_false (mdk_recharge_rules_window_get_busy (rules));
+    mdk_test_wait_ms (300);
+    mdk_test_save_screenshot (GTK_WIDGET (rules), "recharge-rules");
+    g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.recharge_bonus_rules "
+                                         "WHERE is_active AND min_amount = 100000 AND bonus = 10000"), ==, 1);
+    gtk_window_destroy (GTK_WINDOW (rules));
+  }
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.ledger_problems()"), ==, 0);
   gtk_window_destroy (GTK_WINDOW (batch));
   gtk_window_destroy (GTK_WINDOW (window));

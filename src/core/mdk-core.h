@@ -23,6 +23,7 @@
 #include "mdk-ledger.h"
 #include "mdk-progress.h"
 #include "mdk-recharge-batch.h"
+#include "mdk-recharge-rules.h"
 #include "mdk-settlement.h"
 #include "mdk-member-list.h"
 #include "mdk-paged-list.h"

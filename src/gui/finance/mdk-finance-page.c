@@ -13,6 +13,7 @@
 #include "mdk-batch-recharge-window.h"
 #include "mdk-finance-page.h"
 #include "mdk-ledger-dialog.h"
+#include "mdk-recharge-rules-window.h"
 #include "mdk-transaction-window.h"
 #include "mdk-window.h"
 
@@ -516,6 +517,14 @@ batch_recharge_action (GtkWidget  *widget,
 }
 
 static void
+rules_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  mdk_finance_page_open_rules (MDK_FINANCE_PAGE (widget));
+}
+
+static void
 mdk_finance_page_dispose (GObject *object)
 {
   MdkFinancePage *self = MDK_FINANCE_PAGE (object);
@@ -576,6 +585,7 @@ mdk_finance_page_class_init (MdkFinancePageClass *klass)
   gtk_widget_class_install_action (widget_class, "finance.recharge", NULL, recharge_action);
   gtk_widget_class_install_action (widget_class, "finance.consume", NULL, consume_action);
   gtk_widget_class_install_action (widget_class, "finance.batch-recharge", NULL, batch_recharge_action);
+  gtk_widget_class_install_action (widget_class, "finance.rules", NULL, rules_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "finance.recharge", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -779,4 +789,28 @@ mdk_finance_page_get_busy (MdkFinancePage *self)
   g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), FALSE);
 
   return self->settlement_loading || (self->list != NULL && mdk_paged_list_get_loading (MDK_PAGED_LIST (self->list)));
+}
+
+/**
+ * mdk_finance_page_open_rules:
+ * @self: a #MdkFinancePage
+ *
+ * Opens head office's recharge rules, as *Rules…* does.
+ *
+ * Returns: (transfer none) (nullable): the window
+ */
+GtkWindow *
+mdk_finance_page_open_rules (MdkFinancePage *self)
+{
+  MdkRechargeRulesWindow *window;
+
+  g_return_val_if_fail (MDK_IS_FINANCE_PAGE (self), NULL);
+
+  if (self->database == NULL)
+    return NULL;
+
+  window = mdk_recharge_rules_window_new (self->database);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
 }

@@ -24,6 +24,7 @@ GtkWindow      *mdk_finance_page_open_dialog      (MdkFinancePage *self,
                                                    MdkLedgerKind   kind);
 GtkWindow      *mdk_finance_page_open_batch       (MdkFinancePage *self,
                                                    const char     *path);
+GtkWindow      *mdk_finance_page_open_rules       (MdkFinancePage *self);
 void            mdk_finance_page_show_settlement  (MdkFinancePage *self);
 gboolean        mdk_finance_page_get_busy         (MdkFinancePage *self);
 
