@@ -161,6 +161,27 @@ test_sections (void)
       gtk_window_destroy (GTK_WINDOW (profile));
     }
 
+    /* A home store, and members who joined in a range of dates. */
+    {
+      g_autofree char *store = mdk_test_query_string (db->conn, "SELECT home_store_id::text FROM mdk.members "
+                                                     "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
+      g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM mdk.members WHERE home_store_id = %s", store);
+      gint64 in_store = mdk_test_query_int (db->conn, count_sql);
+      gint64 in_2024 = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members WHERE joined_at >= '2024-01-01' "
+                                           "AND joined_at < '2025-01-01'");
+
+      mdk_members_page_search (members, "");
+      mdk_members_page_filter_store (members, g_ascii_strtoll (store, NULL, 10));
+      wait_until_idle (window);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, (guint) in_store);
+      mdk_members_page_filter_store (members, 0);
+      mdk_members_page_filter_joined (members, "2024/1/1", "2024年12月31日");
+      wait_until_idle (window);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, (guint) in_2024);
+      mdk_test_save_screenshot (GTK_WIDGET (window), "members-joined-range");
+      mdk_members_page_filter_joined (members, NULL, NULL);
+    }
+
     mdk_members_page_search (members, "没有这个人");
     wait_until_idle (window);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);

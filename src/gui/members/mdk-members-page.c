@@ -40,7 +40,7 @@ static const char * const months[] = {
   N_("June"), N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
 };
 
-enum { JOINED_ANY, JOINED_30_DAYS, JOINED_12_MONTHS, JOINED_OVER_3_YEARS };
+enum { JOINED_ANY, JOINED_30_DAYS, JOINED_12_MONTHS, JOINED_OVER_3_YEARS, JOINED_RANGE };
 enum { SORT_NAME, SORT_NEWEST, SORT_OLDEST, SORT_NUMBER };
 static const char * const statuses[] = { NULL, "active", "inactive", "blacklisted" };
 
@@ -53,6 +53,10 @@ struct _MdkMembersPage
   GtkDropDown       *card_type_dropdown;
   GtkDropDown       *status_dropdown;
   GtkDropDown       *joined_dropdown;
+  GtkWidget         *joined_range_box;
+  GtkEntry          *joined_from_entry;
+  GtkEntry          *joined_to_entry;
+  GtkDropDown       *store_dropdown;
   GtkDropDown       *birthday_dropdown;
   GtkDropDown       *sort_dropdown;
   GtkDropDown       *group_dropdown;
@@ -75,6 +79,7 @@ struct _MdkMembersPage
   MdkMemberList     *list;
   GListStore        *regions;
   GListStore        *card_types;
+  GListStore        *stores;
   GListStore        *groups;
   GListStore        *tags;
   GListModel        *fields;      /* MdkCustomField, in the order of field_dropdown after its first item */
@@ -202,6 +207,27 @@ set_custom_filter (MdkMembersPage *self,
   query->custom_is_number = valid && g_str_equal (mdk_custom_field_get_kind (field), "number");
 }
 
+/* A date of the join range, as the member form reads dates; an entry that
+ * holds no date is marked, and does not narrow the list. */
+static char *
+range_date (GtkEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  GDate date;
+
+  g_date_clear (&date, 1);
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  if (*text == '\0')
+    return NULL;
+  if (!mdk_member_parse_date (text, &date))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      return NULL;
+    }
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&date), g_date_get_month (&date),
+                          g_date_get_day (&date));
+}
+
 static MdkMemberQuery *
 build_query (MdkMembersPage *self)
 {
@@ -210,6 +236,7 @@ build_query (MdkMembersPage *self)
   guint sort = gtk_drop_down_get_selected (self->sort_dropdown);
 
   query->region_id = mdk_choice_dropdown_get_id (self->region_dropdown);
+  query->store_id = mdk_choice_dropdown_get_id (self->store_dropdown);
   query->card_type_id = mdk_choice_dropdown_get_id (self->card_type_dropdown);
   query->status = g_strdup (status < G_N_ELEMENTS (statuses) ? statuses[status] : NULL);
   query->birthday_month = (int) gtk_drop_down_get_selected (self->birthday_dropdown);
@@ -226,6 +253,10 @@ build_query (MdkMembersPage *self)
       break;
     case JOINED_OVER_3_YEARS:
       query->joined_to = date_before (0, 0, 3);
+      break;
+    case JOINED_RANGE:
+      query->joined_from = range_date (self->joined_from_entry);
+      query->joined_to = range_date (self->joined_to_entry);
       break;
     default:
       break;
@@ -319,6 +350,38 @@ load_card_types_work (PGconn        *conn,
                       GError       **error)
 {
   return mdk_choice_load_card_types (conn, error);
+}
+
+static gpointer
+load_stores_work (PGconn        *conn,
+                  gpointer       work_data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  return mdk_choice_load_stores (conn, error);
+}
+
+static void
+on_stores_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MdkMembersPage) self = user_data;
+  g_autoptr(GListModel) stores = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
+
+  if (stores != NULL)
+    fill_choices (self->stores, _("All stores"), stores, "label");
+}
+
+static void
+on_joined_changed (MdkMembersPage *self)
+{
+  gboolean range = gtk_drop_down_get_selected (self->joined_dropdown) == JOINED_RANGE;
+
+  gtk_widget_set_visible (self->joined_range_box, range);
+  if (range)
+    gtk_widget_grab_focus (GTK_WIDGET (self->joined_from_entry));
+  on_filters_changed (self);
 }
 
 static void
@@ -706,6 +769,7 @@ mdk_members_page_dispose (GObject *object)
   g_clear_object (&self->database);
   g_clear_object (&self->regions);
   g_clear_object (&self->card_types);
+  g_clear_object (&self->stores);
   g_clear_object (&self->groups);
   g_clear_object (&self->tags);
   g_clear_object (&self->fields);
@@ -730,6 +794,10 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, card_type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, status_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, joined_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, joined_range_box);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, joined_from_entry);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, joined_to_entry);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, store_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, birthday_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, group_dropdown);
@@ -747,6 +815,7 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_joined_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_member_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_export_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_export_cancel_clicked);
@@ -775,6 +844,8 @@ mdk_members_page_init (MdkMembersPage *self)
 
   self->regions = g_list_store_new (MDK_TYPE_CHOICE);
   self->card_types = g_list_store_new (MDK_TYPE_CHOICE);
+  self->stores = g_list_store_new (MDK_TYPE_CHOICE);
+  mdk_choice_dropdown_setup (self->store_dropdown, self->stores, _("All stores"));
   mdk_choice_dropdown_setup (self->region_dropdown, self->regions, _("All regions"));
   mdk_choice_dropdown_setup (self->card_type_dropdown, self->card_types, _("All card types"));
   self->groups = g_list_store_new (MDK_TYPE_CHOICE);
@@ -821,6 +892,8 @@ mdk_members_page_set_database (MdkMembersPage *self,
   mdk_org_repo_load_async (database, self->cancellable, on_regions_loaded, g_object_ref (self));
   mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_card_types_work, NULL, NULL,
                           g_object_unref, self->cancellable, on_card_types_loaded, g_object_ref (self));
+  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_stores_work, NULL, NULL,
+                          g_object_unref, self->cancellable, on_stores_loaded, g_object_ref (self));
   load_classification (self);
   on_filters_changed (self);
 }
@@ -988,4 +1061,40 @@ mdk_members_page_import_file (MdkMembersPage *self,
   g_signal_connect_object (window, "imported", G_CALLBACK (on_import_landed), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+/**
+ * mdk_members_page_filter_store:
+ * @self: a #MdkMembersPage
+ * @store_id: a home store, or 0 for all
+ *
+ * Chooses the store in the store filter, as a person would.
+ */
+void
+mdk_members_page_filter_store (MdkMembersPage *self,
+                               gint64          store_id)
+{
+  g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
+
+  select_choice_id (self->store_dropdown, store_id);
+}
+
+/**
+ * mdk_members_page_filter_joined:
+ * @self: a #MdkMembersPage
+ * @from: (nullable): the first day, as a person types it
+ * @to: (nullable): the last day
+ *
+ * Chooses "Joined between…" and types the dates, as a person would.
+ */
+void
+mdk_members_page_filter_joined (MdkMembersPage *self,
+                                const char     *from,
+                                const char     *to)
+{
+  g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
+
+  gtk_drop_down_set_selected (self->joined_dropdown, JOINED_RANGE);
+  gtk_editable_set_text (GTK_EDITABLE (self->joined_from_entry), from ? from : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->joined_to_entry), to ? to : "");
 }

@@ -21,6 +21,11 @@ G_DECLARE_FINAL_TYPE (MdkMembersPage, mdk_members_page, MDK, MEMBERS_PAGE, GtkWi
 void           mdk_members_page_set_database (MdkMembersPage *self,
                                               MdkDatabase    *database);
 MdkMemberList *mdk_members_page_get_list     (MdkMembersPage *self);
+void           mdk_members_page_filter_store (MdkMembersPage *self,
+                                              gint64          store_id);
+void           mdk_members_page_filter_joined (MdkMembersPage *self,
+                                               const char     *from,
+                                               const char     *to);
 void           mdk_members_page_search       (MdkMembersPage *self,
                                               const char     *text);
 void           mdk_members_page_focus_search (MdkMembersPage *self);
