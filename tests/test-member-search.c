@@ -373,6 +373,31 @@ test_filters_and_sorting (void)
     g_assert_cmpint (mdk_member_repo_count (db->conn, query, &error), ==, expected->len);
   }
 
+  /* By mobile number and by birthday (month and day), both ways, in small
+   * pages: members without one included, in the same order as SQL. */
+  {
+    static const struct { MdkMemberSort sort; gboolean descending; const char *order; } orders[] = {
+      { MDK_MEMBER_SORT_MOBILE, FALSE, "coalesce(mobile, '') COLLATE \"C\", id" },
+      { MDK_MEMBER_SORT_MOBILE, TRUE, "coalesce(mobile, '') COLLATE \"C\" DESC, id DESC" },
+      { MDK_MEMBER_SORT_BIRTHDAY, FALSE, "coalesce(to_char(birthday, 'MMDD')::int, 9999), id" },
+      { MDK_MEMBER_SORT_BIRTHDAY, TRUE, "coalesce(to_char(birthday, 'MMDD')::int, 9999) DESC, id DESC" },
+    };
+    g_autoptr(MdkMemberQuery) everyone = mdk_member_query_new (NULL);
+
+    g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members WHERE birthday IS NULL"), >, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (orders); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("SELECT id FROM mdk.members ORDER BY %s", orders[i].order);
+        g_autoptr(GArray) found = NULL;
+        g_autoptr(GArray) expected = sql_ids (sql, NULL);
+
+        everyone->sort = orders[i].sort;
+        everyone->descending = orders[i].descending;
+        found = search_ids (everyone, 211);
+        assert_same_ids (found, expected);
+      }
+  }
+
   /* A card type and a join period. */
   mdk_member_query_free (g_steal_pointer (&query));
   query = mdk_member_query_new (NULL);

@@ -460,6 +460,12 @@ sort_expression (const MdkMemberQuery *query)
       return "m.joined_at";
     case MDK_MEMBER_SORT_NUMBER:
       return "m.id";
+    case MDK_MEMBER_SORT_MOBILE:
+      /* As members_mobile_sort_idx has it. */
+      return "(coalesce(m.mobile, '') COLLATE \"C\")";
+    case MDK_MEMBER_SORT_BIRTHDAY:
+      /* Month and day, as members_birthday_sort_idx has it. */
+      return "coalesce(extract(month FROM m.birthday)::int * 100 + extract(day FROM m.birthday)::int, 9999)";
     case MDK_MEMBER_SORT_NAME:
     default:
       /* Pinyin is ASCII: byte order is alphabetical, and a prefix is a range of it. */
@@ -476,6 +482,9 @@ sort_cast (const MdkMemberQuery *query)
       return "timestamptz";
     case MDK_MEMBER_SORT_NUMBER:
       return "bigint";
+    case MDK_MEMBER_SORT_BIRTHDAY:
+      return "integer";
+    case MDK_MEMBER_SORT_MOBILE:
     case MDK_MEMBER_SORT_NAME:
     default:
       return "text";

@@ -41,7 +41,7 @@ static const char * const months[] = {
 };
 
 enum { JOINED_ANY, JOINED_30_DAYS, JOINED_12_MONTHS, JOINED_OVER_3_YEARS, JOINED_RANGE };
-enum { SORT_NAME, SORT_NEWEST, SORT_OLDEST, SORT_NUMBER };
+enum { SORT_NAME, SORT_NEWEST, SORT_OLDEST, SORT_NUMBER, SORT_MOBILE, SORT_BIRTHDAY };
 static const char * const statuses[] = { NULL, "active", "inactive", "blacklisted" };
 
 struct _MdkMembersPage
@@ -267,7 +267,9 @@ build_query (MdkMembersPage *self)
   set_custom_filter (self, query);
 
   query->sort = sort == SORT_NUMBER ? MDK_MEMBER_SORT_NUMBER :
-                sort == SORT_NAME ? MDK_MEMBER_SORT_NAME : MDK_MEMBER_SORT_JOINED;
+                sort == SORT_NAME ? MDK_MEMBER_SORT_NAME :
+                sort == SORT_MOBILE ? MDK_MEMBER_SORT_MOBILE :
+                sort == SORT_BIRTHDAY ? MDK_MEMBER_SORT_BIRTHDAY : MDK_MEMBER_SORT_JOINED;
   query->descending = (sort == SORT_NEWEST);
   return query;
 }
