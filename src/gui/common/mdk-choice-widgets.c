@@ -100,34 +100,131 @@ mdk_store_row_load (AdwComboRow  *row,
 }
 
 /**
- * mdk_store_row_get_id:
- * @row: a combo row filled by mdk_store_row_load()
+ * mdk_choice_row_get_id:
+ * @row: a combo row of #MdkChoice, such as one filled by mdk_store_row_load()
  *
- * Returns: the chosen store, or 0
+ * Returns: the chosen id, or 0
  */
 gint64
-mdk_store_row_get_id (AdwComboRow *row)
+mdk_choice_row_get_id (AdwComboRow *row)
 {
   MdkChoice *choice = adw_combo_row_get_selected_item (row);
 
   return MDK_IS_CHOICE (choice) ? mdk_choice_get_id (choice) : 0;
 }
 
+static gpointer
+load_lists_work (PGconn        *conn,
+                 gpointer       work_data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  GArray *loaders = work_data;
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < loaders->len; i++)
+    {
+      GListModel *list = g_array_index (loaders, MdkChoiceLoader, i) (conn, error);
+
+      if (list == NULL)
+        return NULL;
+      g_ptr_array_add (lists, list);
+    }
+  return g_steal_pointer (&lists);
+}
+
 /**
- * mdk_table_file_chooser_new:
- * @parent: a widget of the window to put it over
- * @title: the chooser's title
+ * mdk_choice_lists_load_async:
+ * @database: the database
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the lists
+ * @user_data: data for @callback
+ * @first_loader: a loader such as mdk_choice_load_stores()
+ * @...: more loaders, then %NULL
  *
- * Returns: (transfer full): a chooser to open a CSV file or an Excel workbook
+ * Loads several lists of choices at once, off the main thread.
  */
-GtkFileChooserNative *
-mdk_table_file_chooser_new (GtkWidget  *parent,
-                            const char *title)
+void
+mdk_choice_lists_load_async (MdkDatabase         *database,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data,
+                             MdkChoiceLoader      first_loader,
+                             ...)
+{
+  GArray *loaders = g_array_new (FALSE, FALSE, sizeof (MdkChoiceLoader));
+  va_list args;
+
+  va_start (args, first_loader);
+  for (MdkChoiceLoader loader = first_loader; loader != NULL; loader = va_arg (args, MdkChoiceLoader))
+    g_array_append_val (loaders, loader);
+  va_end (args);
+
+  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_lists_work, loaders,
+                          (GDestroyNotify) g_array_unref, (GDestroyNotify) g_ptr_array_unref, cancellable,
+                          callback, user_data);
+}
+
+/**
+ * mdk_choice_lists_load_finish:
+ * @database: the database
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type GListModel): the lists, in the
+ *   loaders' order, or %NULL
+ */
+GPtrArray *
+mdk_choice_lists_load_finish (MdkDatabase   *database,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return mdk_database_run_finish (database, result, error);
+}
+
+typedef struct
+{
+  MdkTableFileFunc  func;
+  GtkWidget        *widget;
+} Chooser;
+
+static void
+on_table_file_chosen (GtkNativeDialog *chooser,
+                      int              response,
+                      Chooser         *data)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      data->func (data->widget, path);
+    }
+  g_object_unref (data->widget);
+  g_free (data);
+  g_object_unref (chooser);
+}
+
+/**
+ * mdk_table_file_open:
+ * @widget: the widget that asks, over whose window the chooser opens
+ * @title: the chooser's title
+ * @func: called with @widget and the path of a CSV file or an Excel
+ *   workbook, if the person chooses one
+ *
+ * Asks for a table file to open.
+ */
+void
+mdk_table_file_open (GtkWidget        *widget,
+                     const char       *title,
+                     MdkTableFileFunc  func)
 {
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  Chooser *data = g_new0 (Chooser, 1);
 
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (gtk_widget_get_root (parent)),
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("CSV files and Excel workbooks"));
   gtk_file_filter_add_suffix (filter, "csv");
@@ -136,5 +233,8 @@ mdk_table_file_chooser_new (GtkWidget  *parent,
   gtk_file_filter_add_mime_type (filter, "text/csv");
   gtk_file_filter_add_mime_type (filter, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  return chooser;
+  data->func = func;
+  data->widget = g_object_ref (widget);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_table_file_chosen), data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

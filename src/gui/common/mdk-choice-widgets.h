@@ -19,8 +19,37 @@ void                  mdk_store_row_load           (AdwComboRow   *row,
                                                     MdkDatabase   *database,
                                                     gint64         wanted_id,
                                                     GCancellable  *cancellable);
-gint64                mdk_store_row_get_id         (AdwComboRow   *row);
-GtkFileChooserNative *mdk_table_file_chooser_new   (GtkWidget     *parent,
-                                                    const char    *title);
+gint64                mdk_choice_row_get_id         (AdwComboRow   *row);
+/**
+ * MdkChoiceLoader:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * One of the mdk_choice_load_*() functions.
+ */
+typedef GListModel *(*MdkChoiceLoader) (PGconn  *conn,
+                                        GError **error);
+
+void                  mdk_choice_lists_load_async  (MdkDatabase         *database,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data,
+                                                    MdkChoiceLoader      first_loader,
+                                                    ...) G_GNUC_NULL_TERMINATED;
+GPtrArray            *mdk_choice_lists_load_finish (MdkDatabase         *database,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/**
+ * MdkTableFileFunc:
+ * @widget: the widget that asked
+ * @path: the file chosen
+ */
+typedef void (*MdkTableFileFunc) (GtkWidget  *widget,
+                                  const char *path);
+
+void                  mdk_table_file_open          (GtkWidget        *widget,
+                                                    const char       *title,
+                                                    MdkTableFileFunc  func);
 
 G_END_DECLS

@@ -273,10 +273,10 @@ on_confirmed (AdwMessageDialog       *dialog,
   if (!g_str_equal (response, "recharge"))
     return;
 
-  g_settings_set_int64 (self->settings, "entry-store-id", mdk_store_row_get_id (self->store_row));
+  g_settings_set_int64 (self->settings, "entry-store-id", mdk_choice_row_get_id (self->store_row));
   g_set_object (&self->cancellable, g_cancellable_new ());
   show_busy (self, _("Recharging"), TRUE);
-  mdk_recharge_batch_apply_async (self->database, self->batch, mdk_store_row_get_id (self->store_row), on_progress, self,
+  mdk_recharge_batch_apply_async (self->database, self->batch, mdk_choice_row_get_id (self->store_row), on_progress, self,
                                   self->cancellable, on_applied, g_object_ref (self));
 }
 

@@ -246,56 +246,21 @@ fill_choices (GListStore *store,
     }
 }
 
-typedef struct
-{
-  GListModel *regions;
-  GListModel *stores;
-  GListModel *operators;
-} Choices;
-
-static void
-choices_free (Choices *choices)
-{
-  g_clear_object (&choices->regions);
-  g_clear_object (&choices->stores);
-  g_clear_object (&choices->operators);
-  g_free (choices);
-}
-
-static gpointer
-load_choices_work (PGconn        *conn,
-                   gpointer       work_data,
-                   GCancellable  *cancellable,
-                   GError       **error)
-{
-  Choices *choices = g_new0 (Choices, 1);
-
-  if (!(choices->regions = mdk_choice_load_regions (conn, error)) ||
-      !(choices->stores = mdk_choice_load_stores (conn, error)) ||
-      !(choices->operators = mdk_choice_load_operators (conn, error)))
-    {
-      choices_free (choices);
-      return NULL;
-    }
-  return choices;
-}
-
 static void
 on_choices_loaded (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(MdkFinancePage) self = user_data;
-  Choices *choices = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
+  g_autoptr(GPtrArray) lists = mdk_choice_lists_load_finish (MDK_DATABASE (source), result, NULL);
 
-  if (choices == NULL)
+  if (lists == NULL)
     return;
 
-  fill_choices (self->regions, _("All regions"), choices->regions);
-  fill_choices (self->settlement_regions, _("All regions"), choices->regions);
-  fill_choices (self->stores, _("All stores"), choices->stores);
-  fill_choices (self->operators, _("All operators"), choices->operators);
-  choices_free (choices);
+  fill_choices (self->regions, _("All regions"), g_ptr_array_index (lists, 0));
+  fill_choices (self->settlement_regions, _("All regions"), g_ptr_array_index (lists, 0));
+  fill_choices (self->stores, _("All stores"), g_ptr_array_index (lists, 1));
+  fill_choices (self->operators, _("All operators"), g_ptr_array_index (lists, 2));
 }
 
 static void
@@ -485,19 +450,10 @@ on_view_changed (MdkFinancePage *self)
 }
 
 static void
-on_batch_file_chosen (GtkNativeDialog *chooser,
-                      int              response,
-                      MdkFinancePage  *self)
+recharge_chosen_file (GtkWidget  *widget,
+                      const char *path)
 {
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
-    {
-      g_autofree char *path = g_file_get_path (file);
-
-      mdk_finance_page_open_batch (self, path);
-    }
-  g_object_unref (chooser);
+  mdk_finance_page_open_batch (MDK_FINANCE_PAGE (widget), path);
 }
 
 static void
@@ -506,14 +462,9 @@ batch_recharge_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   MdkFinancePage *self = MDK_FINANCE_PAGE (widget);
-  GtkFileChooserNative *chooser;
 
-  if (self->database == NULL)
-    return;
-
-  chooser = mdk_table_file_chooser_new (widget, _("Batch Recharge"));
-  g_signal_connect (chooser, "response", G_CALLBACK (on_batch_file_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  if (self->database != NULL)
+    mdk_table_file_open (widget, _("Batch Recharge"), recharge_chosen_file);
 }
 
 static void
@@ -656,9 +607,8 @@ mdk_finance_page_set_database (MdkFinancePage *self,
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
-  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_choices_work, NULL, NULL,
-                          (GDestroyNotify) choices_free, self->cancellable, on_choices_loaded,
-                          g_object_ref (self));
+  mdk_choice_lists_load_async (database, self->cancellable, on_choices_loaded, g_object_ref (self),
+                               mdk_choice_load_regions, mdk_choice_load_stores, mdk_choice_load_operators, NULL);
   on_filters_changed (self);
 }
 

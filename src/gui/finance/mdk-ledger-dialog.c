@@ -167,7 +167,7 @@ build_request (MdkLedgerDialog *self)
         problem = _("Type what was paid another way in yuan, such as 20, or leave it empty.");
     }
 
-  if (problem == NULL && mdk_store_row_get_id (self->store_row) == 0)
+  if (problem == NULL && mdk_choice_row_get_id (self->store_row) == 0)
     problem = _("Choose the store.");
 
   if (problem != NULL)
@@ -178,7 +178,7 @@ build_request (MdkLedgerDialog *self)
 
   request->card_no = g_steal_pointer (&card);
   request->amount = amount;
-  request->store_id = mdk_store_row_get_id (self->store_row);
+  request->store_id = mdk_choice_row_get_id (self->store_row);
   request->points = (gint64) points;
   request->external = external;
   if (!sale || external > 0)

@@ -240,40 +240,6 @@ reload (MdkRechargeRulesWindow *self)
 
 /* Choices */
 
-typedef struct
-{
-  GListModel *stores;
-  GListModel *operators;
-  GListModel *card_types;
-} Choices;
-
-static void
-choices_free (Choices *choices)
-{
-  g_clear_object (&choices->stores);
-  g_clear_object (&choices->operators);
-  g_clear_object (&choices->card_types);
-  g_free (choices);
-}
-
-static gpointer
-load_choices_work (PGconn        *conn,
-                   gpointer       work_data,
-                   GCancellable  *cancellable,
-                   GError       **error)
-{
-  Choices *choices = g_new0 (Choices, 1);
-
-  if (!(choices->stores = mdk_choice_load_stores (conn, error)) ||
-      !(choices->operators = mdk_choice_load_operators (conn, error)) ||
-      !(choices->card_types = mdk_choice_load_card_types (conn, error)))
-    {
-      choices_free (choices);
-      return NULL;
-    }
-  return choices;
-}
-
 static void
 set_choices (AdwComboRow *row,
              const char  *any_label,
@@ -300,15 +266,14 @@ on_choices_loaded (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(MdkRechargeRulesWindow) self = user_data;
-  Choices *choices = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
+  g_autoptr(GPtrArray) lists = mdk_choice_lists_load_finish (MDK_DATABASE (source), result, NULL);
 
   self->pending--;
-  if (choices == NULL)
+  if (lists == NULL)
     return;
-  set_choices (self->store_row, _("Any store"), choices->stores);
-  set_choices (self->operator_row, _("Any operator"), choices->operators);
-  set_choices (self->card_type_row, _("Every card type"), choices->card_types);
-  choices_free (choices);
+  set_choices (self->store_row, _("Any store"), g_ptr_array_index (lists, 0));
+  set_choices (self->operator_row, _("Any operator"), g_ptr_array_index (lists, 1));
+  set_choices (self->card_type_row, _("Every card type"), g_ptr_array_index (lists, 2));
 }
 
 /* Actions */
@@ -320,7 +285,7 @@ allow_action (GtkWidget  *widget,
 {
   MdkRechargeRulesWindow *self = MDK_RECHARGE_RULES_WINDOW (widget);
 
-  change (self, ALLOW, mdk_store_row_get_id (self->store_row), mdk_store_row_get_id (self->operator_row), 0);
+  change (self, ALLOW, mdk_choice_row_get_id (self->store_row), mdk_choice_row_get_id (self->operator_row), 0);
 }
 
 static void
@@ -349,7 +314,7 @@ add_bonus_action (GtkWidget  *widget,
       return;
     }
 
-  change (self, ADD_BONUS, min_amount, bonus, mdk_store_row_get_id (self->card_type_row));
+  change (self, ADD_BONUS, min_amount, bonus, mdk_choice_row_get_id (self->card_type_row));
   gtk_editable_set_text (GTK_EDITABLE (self->min_amount_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->bonus_row), "");
 }
@@ -417,8 +382,8 @@ mdk_recharge_rules_window_new (MdkDatabase *database)
   self = g_object_new (MDK_TYPE_RECHARGE_RULES_WINDOW, NULL);
   self->database = g_object_ref (database);
   self->pending++;
-  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_choices_work, NULL, NULL,
-                          (GDestroyNotify) choices_free, self->cancellable, on_choices_loaded, g_object_ref (self));
+  mdk_choice_lists_load_async (database, self->cancellable, on_choices_loaded, g_object_ref (self),
+                               mdk_choice_load_stores, mdk_choice_load_operators, mdk_choice_load_card_types, NULL);
   reload (self);
   return self;
 }

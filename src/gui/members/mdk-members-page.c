@@ -716,19 +716,10 @@ on_import_landed (MdkMembersPage *self)
 }
 
 static void
-on_import_file_chosen (GtkNativeDialog *chooser,
-                       int              response,
-                       MdkMembersPage  *self)
+import_chosen_file (GtkWidget  *widget,
+                    const char *path)
 {
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
-    {
-      g_autofree char *path = g_file_get_path (file);
-
-      mdk_members_page_import_file (self, path);
-    }
-  g_object_unref (chooser);
+  mdk_members_page_import_file (MDK_MEMBERS_PAGE (widget), path);
 }
 
 static void
@@ -737,14 +728,9 @@ import_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   MdkMembersPage *self = MDK_MEMBERS_PAGE (widget);
-  GtkFileChooserNative *chooser;
 
-  if (self->database == NULL)
-    return;
-
-  chooser = mdk_table_file_chooser_new (widget, _("Import Members"));
-  g_signal_connect (chooser, "response", G_CALLBACK (on_import_file_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  if (self->database != NULL)
+    mdk_table_file_open (widget, _("Import Members"), import_chosen_file);
 }
 
 static void
