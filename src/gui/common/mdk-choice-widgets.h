@@ -19,7 +19,8 @@ void                  mdk_store_row_load           (AdwComboRow   *row,
                                                     MdkDatabase   *database,
                                                     gint64         wanted_id,
                                                     GCancellable  *cancellable);
-gint64                mdk_choice_row_get_id         (AdwComboRow   *row);
+gint64                mdk_choice_row_get_id        (AdwComboRow   *row);
+
 /**
  * MdkChoiceLoader:
  * @conn: a connection
