@@ -138,8 +138,9 @@ add_columns (MdkFinancePage *self)
 }
 
 static void
-set_period (MdkJournalQuery *query,
-            guint            period)
+period_dates (guint   period,
+              char  **from,
+              char  **to)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) start = NULL;
@@ -165,11 +166,12 @@ set_period (MdkJournalQuery *query,
       }
       break;
     default:
+      *from = *to = NULL;
       return;
     }
 
-  query->from = g_date_time_format (start, "%Y-%m-%d");
-  query->to = g_date_time_format (end != NULL ? end : now, "%Y-%m-%d");
+  *from = g_date_time_format (start, "%Y-%m-%d");
+  *to = g_date_time_format (end != NULL ? end : now, "%Y-%m-%d");
 }
 
 static MdkJournalQuery *
@@ -189,7 +191,7 @@ build_query (MdkFinancePage *self)
     query->method = g_strdup (mdk_payment_methods[method - 1]);
   if (*card != '\0')
     query->card_no = g_steal_pointer (&card);
-  set_period (query, gtk_drop_down_get_selected (self->period_dropdown));
+  period_dates (gtk_drop_down_get_selected (self->period_dropdown), &query->from, &query->to);
   return query;
 }
 
@@ -378,12 +380,9 @@ settlement_period (guint   period,
                    char  **from,
                    char  **to)
 {
-  g_autoptr(MdkJournalQuery) query = mdk_journal_query_new ();
   static const guint journal_periods[] = { PERIOD_MONTH, PERIOD_LAST_MONTH, PERIOD_TODAY, PERIOD_WEEK };
 
-  set_period (query, journal_periods[MIN (period, G_N_ELEMENTS (journal_periods) - 1)]);
-  *from = g_steal_pointer (&query->from);
-  *to = g_steal_pointer (&query->to);
+  period_dates (journal_periods[MIN (period, G_N_ELEMENTS (journal_periods) - 1)], from, to);
 }
 
 static void
