@@ -341,6 +341,16 @@ test_recharge_permissions (void)
   sql = g_strdup_printf ("SET SESSION AUTHORIZATION \"%s\"", login);
   exec_ok (sql);
   assert_refused (recharge (new_request (), card, 100, store_a, NULL), "MD004");
+  /* Nor may the clerk change the rules, which are head office's. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (mdk_recharge_rules_allow (db->conn, 0, 0, &error));
+    g_assert_error (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_PERMISSION_DENIED);
+    g_clear_error (&error);
+    g_assert_false (mdk_recharge_rules_add_bonus (db->conn, 100, 1000000, 0, &error));
+    g_assert_error (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_PERMISSION_DENIED);
+  }
   {
     g_autofree char *at_b = recharge (new_request (), card, 100, store_b, NULL);
 
@@ -355,6 +365,29 @@ test_recharge_permissions (void)
     g_assert_nonnull (head_office);
   }
   g_assert_cmpint (balance_of (card, "stored_value"), ==, 200);
+
+  /* Head office changes them through the same functions. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MdkRechargeRules) rules = NULL;
+
+    g_assert_true (mdk_recharge_rules_allow (db->conn, 0, 0, &error));
+    g_assert_true (mdk_recharge_rules_add_bonus (db->conn, 50000, 2500, 0, &error));
+    g_assert_no_error (error);
+    rules = mdk_recharge_rules_load (db->conn, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rules->permissions->len, ==, 2);
+    g_assert_cmpuint (rules->bonus_rules->len, ==, 1);
+    g_assert_true (mdk_recharge_rules_end_bonus (db->conn, g_array_index (rules->bonus_rules, MdkBonusRule, 0).id,
+                                                 &error));
+    g_assert_true (mdk_recharge_rules_disallow (db->conn, g_array_index (rules->permissions, MdkRechargePermission, 1).id,
+                                                &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&rules, mdk_recharge_rules_free);
+    rules = mdk_recharge_rules_load (db->conn, &error);
+    g_assert_cmpuint (rules->bonus_rules->len, ==, 0);
+    g_assert_cmpuint (rules->permissions->len, ==, 1);
+  }
   exec_ok ("DELETE FROM mdk.recharge_permissions; INSERT INTO mdk.recharge_permissions DEFAULT VALUES");
 }
 

@@ -185,6 +185,63 @@ CREATE TABLE mdk.recharge_bonus_rules (
   CHECK (ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on)
 );
 
+-- Head office's changes to the recharge rules. Only head office may make
+-- them (insufficient_privilege otherwise); the window and any other
+-- caller go through these.
+CREATE FUNCTION mdk.require_head_office () RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  IF NOT mdk.current_operator_is_head_office() THEN
+    RAISE EXCEPTION 'only head office may change the recharge rules' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+END
+$$;
+
+-- Lets an operator (NULL: any) recharge at a store (NULL: any).
+CREATE FUNCTION mdk.allow_recharge (p_store bigint, p_operator bigint) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM mdk.require_head_office();
+  INSERT INTO mdk.recharge_permissions (store_id, operator_id) VALUES (p_store, p_operator) ON CONFLICT DO NOTHING;
+END
+$$;
+
+CREATE FUNCTION mdk.disallow_recharge (p_permission bigint) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM mdk.require_head_office();
+  DELETE FROM mdk.recharge_permissions WHERE id = p_permission;
+END
+$$;
+
+-- "Recharge p_min_amount, get p_bonus" (fen), for a card type (NULL: all), from today.
+CREATE FUNCTION mdk.add_recharge_bonus (p_min_amount bigint, p_bonus bigint, p_card_type bigint) RETURNS bigint
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  rule bigint;
+BEGIN
+  PERFORM mdk.require_head_office();
+  INSERT INTO mdk.recharge_bonus_rules (name, min_amount, bonus, card_type_id, starts_on)
+  VALUES (p_min_amount || ' → ' || p_bonus, p_min_amount, p_bonus, p_card_type, current_date)
+  RETURNING id INTO rule;
+  RETURN rule;
+END
+$$;
+
+-- Ends a bonus; its row stays, for the recharges that earned it.
+CREATE FUNCTION mdk.end_recharge_bonus (p_rule bigint) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM mdk.require_head_office();
+  UPDATE mdk.recharge_bonus_rules SET is_active = false WHERE id = p_rule;
+END
+$$;
+
 -- The operator of the session, as 0004 defines it, in plpgsql: ledger
 -- functions call it on every request, and a SQL function is planned
 -- again on every call.

@@ -112,7 +112,8 @@ id_or_null (gint64 id)
  * @error: return location for a #GError
  *
  * Lets the operator recharge at the store (both 0: everyone everywhere).
- * Allowing what is allowed already changes nothing.
+ * Allowing what is allowed already changes nothing. Only head office may
+ * (%MDK_DATABASE_ERROR_PERMISSION_DENIED), as for every change of the rules.
  *
  * Returns: %TRUE when done
  */
@@ -126,8 +127,7 @@ mdk_recharge_rules_allow (PGconn  *conn,
   g_autofree char *operator = id_or_null (operator_id);
   const char *params[] = { store, operator };
 
-  return mdk_pg_exec_command (conn, "INSERT INTO mdk.recharge_permissions (store_id, operator_id) "
-                              "VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, params, error);
+  return mdk_pg_exec_command (conn, "SELECT mdk.allow_recharge($1, $2)", 2, params, error);
 }
 
 /**
@@ -146,7 +146,7 @@ mdk_recharge_rules_disallow (PGconn  *conn,
   g_autofree char *id = id_or_null (permission_id);
   const char *params[] = { id };
 
-  return mdk_pg_exec_command (conn, "DELETE FROM mdk.recharge_permissions WHERE id = $1", 1, params, error);
+  return mdk_pg_exec_command (conn, "SELECT mdk.disallow_recharge($1)", 1, params, error);
 }
 
 /**
@@ -173,9 +173,7 @@ mdk_recharge_rules_add_bonus (PGconn  *conn,
   g_autofree char *type = id_or_null (card_type_id);
   const char *params[] = { min_text, bonus_text, type };
 
-  return mdk_pg_exec_command (conn, "INSERT INTO mdk.recharge_bonus_rules (name, min_amount, bonus, card_type_id, starts_on) "
-                              "VALUES ($1 || ' → ' || $2, $1::bigint, $2::bigint, $3::bigint, current_date)",
-                              3, params, error);
+  return mdk_pg_exec_command (conn, "SELECT mdk.add_recharge_bonus($1, $2, $3)", 3, params, error);
 }
 
 /**
@@ -197,6 +195,5 @@ mdk_recharge_rules_end_bonus (PGconn  *conn,
   g_autofree char *id = id_or_null (rule_id);
   const char *params[] = { id };
 
-  return mdk_pg_exec_command (conn, "UPDATE mdk.recharge_bonus_rules SET is_active = false WHERE id = $1",
-                              1, params, error);
+  return mdk_pg_exec_command (conn, "SELECT mdk.end_recharge_bonus($1)", 1, params, error);
 }
