@@ -51,6 +51,7 @@ struct _MdkFinancePage
   GCancellable      *cancellable;
   GCancellable      *settlement_cancellable;
   gboolean           settlement_loading;
+  gboolean           loaded;
 };
 
 G_DEFINE_FINAL_TYPE (MdkFinancePage, mdk_finance_page, GTK_TYPE_WIDGET)
@@ -498,6 +499,27 @@ mdk_finance_page_dispose (GObject *object)
   G_OBJECT_CLASS (mdk_finance_page_parent_class)->dispose (object);
 }
 
+/* The journal and the choices are read the first time the page shows,
+ * not when the window opens: most sessions never look at Finance. */
+static void
+load (MdkFinancePage *self)
+{
+  if (self->loaded || self->database == NULL)
+    return;
+
+  self->loaded = TRUE;
+  mdk_choice_lists_load_async (self->database, self->cancellable, on_choices_loaded, g_object_ref (self),
+                               mdk_choice_load_regions, mdk_choice_load_stores, mdk_choice_load_operators, NULL);
+  on_filters_changed (self);
+}
+
+static void
+mdk_finance_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (mdk_finance_page_parent_class)->map (widget);
+  load (MDK_FINANCE_PAGE (widget));
+}
+
 static void
 mdk_finance_page_class_init (MdkFinancePageClass *klass)
 {
@@ -505,6 +527,7 @@ mdk_finance_page_class_init (MdkFinancePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mdk_finance_page_dispose;
+  widget_class->map = mdk_finance_page_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mdk-finance-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MdkFinancePage, card_entry);
@@ -579,7 +602,8 @@ mdk_finance_page_init (MdkFinancePage *self)
  * @self: a #MdkFinancePage
  * @database: the ledger's database
  *
- * Shows @database's journal, and loads the filters' choices.
+ * Shows @database's journal, and loads the filters' choices, as soon as
+ * the page shows.
  */
 void
 mdk_finance_page_set_database (MdkFinancePage *self,
@@ -606,9 +630,9 @@ mdk_finance_page_set_database (MdkFinancePage *self,
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
-  mdk_choice_lists_load_async (database, self->cancellable, on_choices_loaded, g_object_ref (self),
-                               mdk_choice_load_regions, mdk_choice_load_stores, mdk_choice_load_operators, NULL);
-  on_filters_changed (self);
+  self->loaded = FALSE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    load (self);
 }
 
 /**
