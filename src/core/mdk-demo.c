@@ -891,6 +891,43 @@ reset_sequences (PGconn  *conn,
   return TRUE;
 }
 
+/* The demo cards' first movements, through the ledger's own functions, so
+ * that the Finance section has something to show: a recharge on every
+ * third card with stored value, 200 at most, by every channel, and a sale
+ * of half of it at another store. Request ids come from the seed. */
+static const char *demo_recharges_sql =
+  "SELECT count(mdk.recharge(md5('demo:' || $1 || ':recharge:' || c.id)::uuid, c.card_no, "
+  "                          10000 * (1 + (c.id * 7919 + $1::bigint) % 20), "
+  "                          (ARRAY['cash', 'bank_card', 'prepaid_card', 'telecom_card', 'internet', "
+  "                                 'enterprise'])[1 + c.id % 6]::mdk.payment_method, "
+  "                          c.issued_store_id, NULL, 'DEMO-' || c.id)) "
+  "FROM (SELECT c.* FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+  "      WHERE t.has_stored_value AND c.primary_card_id IS NULL AND c.state = 'active' "
+  "        AND (c.expires_on IS NULL OR c.expires_on >= current_date) AND c.id % 3 = 0 "
+  "      ORDER BY c.id LIMIT 200) c";
+
+static const char *demo_sales_sql =
+  "SELECT count(mdk.consume(md5('demo:' || $1 || ':sale:' || c.id)::uuid, c.card_no, "
+  "                         (SELECT s.id FROM mdk.stores s ORDER BY s.id "
+  "                          OFFSET (c.id * 31) % (SELECT count(*) FROM mdk.stores) LIMIT 1), NULL, "
+  "                         5000 * (1 + (c.id * 7919 + $1::bigint) % 20))) "
+  "FROM (SELECT c.* FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+  "      WHERE t.has_stored_value AND c.primary_card_id IS NULL AND c.state = 'active' "
+  "        AND (c.expires_on IS NULL OR c.expires_on >= current_date) AND c.id % 3 = 0 "
+  "      ORDER BY c.id LIMIT 200) c";
+
+static gboolean
+insert_ledger (PGconn   *conn,
+               guint64   seed,
+               GError  **error)
+{
+  g_autofree char *seed_text = g_strdup_printf ("%" G_GUINT64_FORMAT, seed);
+  const char *params[] = { seed_text };
+
+  return mdk_pg_exec_command (conn, demo_recharges_sql, 1, params, error) &&
+         mdk_pg_exec_command (conn, demo_sales_sql, 1, params, error);
+}
+
 static gboolean
 generate_in_transaction (PGconn              *conn,
                          guint                n_members,
@@ -914,6 +951,7 @@ generate_in_transaction (PGconn              *conn,
          copy_cards (&copy, n_members, seed, store_ids, progress, progress_data, error) &&
          create_indexes (conn, indexes, error) &&
          reset_sequences (conn, error) &&
+         insert_ledger (conn, seed, error) &&
          /* Search reads the statistics to choose its path: fresh ones at once. */
          mdk_pg_exec_command (conn, "ANALYZE mdk.members, mdk.cards", 0, NULL, error);
 }
