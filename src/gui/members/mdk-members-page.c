@@ -334,45 +334,18 @@ fill_choices (GListStore *store,
 }
 
 static void
-on_regions_loaded (GObject      *source,
+on_choices_loaded (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(MdkMembersPage) self = user_data;
-  g_autoptr(GListModel) regions = mdk_org_repo_load_finish (MDK_DATABASE (source), result, NULL);
+  g_autoptr(GPtrArray) lists = mdk_choice_lists_load_finish (MDK_DATABASE (source), result, NULL);
 
-  if (regions != NULL)
-    fill_choices (self->regions, _("All regions"), regions, "name");
-}
-
-static gpointer
-load_card_types_work (PGconn        *conn,
-                      gpointer       work_data,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  return mdk_choice_load_card_types (conn, error);
-}
-
-static gpointer
-load_stores_work (PGconn        *conn,
-                  gpointer       work_data,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  return mdk_choice_load_stores (conn, error);
-}
-
-static void
-on_stores_loaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(MdkMembersPage) self = user_data;
-  g_autoptr(GListModel) stores = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
-
-  if (stores != NULL)
-    fill_choices (self->stores, _("All stores"), stores, "label");
+  if (lists == NULL)
+    return;
+  fill_choices (self->regions, _("All regions"), g_ptr_array_index (lists, 0), "label");
+  fill_choices (self->card_types, _("All card types"), g_ptr_array_index (lists, 1), "label");
+  fill_choices (self->stores, _("All stores"), g_ptr_array_index (lists, 2), "label");
 }
 
 static void
@@ -386,17 +359,6 @@ on_joined_changed (MdkMembersPage *self)
   on_filters_changed (self);
 }
 
-static void
-on_card_types_loaded (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(MdkMembersPage) self = user_data;
-  g_autoptr(GListModel) types = mdk_database_run_finish (MDK_DATABASE (source), result, NULL);
-
-  if (types != NULL)
-    fill_choices (self->card_types, _("All card types"), types, "label");
-}
 
 typedef struct
 {
@@ -877,11 +839,8 @@ mdk_members_page_set_database (MdkMembersPage *self,
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
-  mdk_org_repo_load_async (database, self->cancellable, on_regions_loaded, g_object_ref (self));
-  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_card_types_work, NULL, NULL,
-                          g_object_unref, self->cancellable, on_card_types_loaded, g_object_ref (self));
-  mdk_database_run_async (database, MDK_DATABASE_RUN_READ_ONLY, load_stores_work, NULL, NULL,
-                          g_object_unref, self->cancellable, on_stores_loaded, g_object_ref (self));
+  mdk_choice_lists_load_async (database, self->cancellable, on_choices_loaded, g_object_ref (self),
+                               mdk_choice_load_regions, mdk_choice_load_card_types, mdk_choice_load_stores, NULL);
   load_classification (self);
   on_filters_changed (self);
 }
