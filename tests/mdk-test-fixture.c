@@ -284,6 +284,33 @@ mdk_test_query_int (PGconn     *conn,
   return mdk_pg_get_int64 (result, 0, 0);
 }
 
+/* As mdk_test_exec(), with parameters. */
+PGresult *
+mdk_test_exec_params (PGconn             *conn,
+                      const char         *sql,
+                      int                 n_params,
+                      const char * const *params)
+{
+  g_autoptr(GError) error = NULL;
+  PGresult *result = mdk_pg_exec (conn, sql, n_params, (const char **) params, &error);
+
+  g_assert_no_error (error);
+  return result;
+}
+
+/* The one value a query returns, NULL for SQL's NULL. */
+char *
+mdk_test_query_string_params (PGconn             *conn,
+                              const char         *sql,
+                              int                 n_params,
+                              const char * const *params)
+{
+  g_autoptr(PGresult) result = mdk_test_exec_params (conn, sql, n_params, params);
+
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  return mdk_pg_get_string (result, 0, 0);
+}
+
 /**
  * mdk_test_db_new_demo:
  * @n_members: how many demo members

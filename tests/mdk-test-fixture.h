@@ -34,6 +34,14 @@ char       *mdk_test_query_string     (PGconn       *conn,
                                        const char   *sql);
 gint64      mdk_test_query_int        (PGconn       *conn,
                                        const char   *sql);
+PGresult   *mdk_test_exec_params      (PGconn       *conn,
+                                       const char   *sql,
+                                       int           n_params,
+                                       const char * const *params);
+char       *mdk_test_query_string_params (PGconn     *conn,
+                                          const char *sql,
+                                          int         n_params,
+                                          const char * const *params);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdkTestDb, mdk_test_db_free)
 

@@ -416,26 +416,176 @@ test_filters_and_sorting (void)
   }
 }
 
+/* A member's main card, worked out here without the columns the
+ * triggers keep: a card in use before an ended one, the member's own
+ * before an affiliate, the oldest first. */
+#define MAIN_CARD(column) \
+  "(SELECT c." column " FROM mdk.cards c WHERE c.member_id = m.id " \
+  "ORDER BY c.state IN ('cancelled', 'replaced', 'expired'), c.primary_card_id IS NOT NULL, c.id LIMIT 1)"
+
+/* By card number, card type, home store and status, both ways, with and
+ * without text and filters, members without a card included: the same
+ * order as SQL, in small pages. */
+static void
+test_card_store_status_orders (void)
+{
+  static const struct { MdkMemberSort sort; const char *order; const char *reversed; } orders[] = {
+    { MDK_MEMBER_SORT_CARD_NUMBER, "coalesce(" MAIN_CARD ("card_no") ", '') COLLATE \"C\", m.id",
+      "coalesce(" MAIN_CARD ("card_no") ", '') COLLATE \"C\" DESC, m.id DESC" },
+    { MDK_MEMBER_SORT_CARD_TYPE,
+      "(SELECT t.name COLLATE mdk.pinyin FROM mdk.card_types t WHERE t.id = " MAIN_CARD ("card_type_id") ") NULLS LAST, "
+      MAIN_CARD ("card_type_id") " NULLS LAST, m.id",
+      "(SELECT t.name COLLATE mdk.pinyin FROM mdk.card_types t WHERE t.id = " MAIN_CARD ("card_type_id") ") DESC NULLS FIRST, "
+      MAIN_CARD ("card_type_id") " DESC NULLS FIRST, m.id DESC" },
+    { MDK_MEMBER_SORT_STORE, "s.name COLLATE mdk.pinyin, s.id, m.id", "s.name COLLATE mdk.pinyin DESC, s.id DESC, m.id DESC" },
+    { MDK_MEMBER_SORT_STATUS, "m.status, m.id", "m.status DESC, m.id DESC" },
+  };
+  static const struct { const char *text; const char *condition; gboolean in_region; } searches[] = {
+    { NULL, "true", FALSE },
+    { NULL, "s.region_id = 2", TRUE },
+    /* Walked in the list's order. */
+    { "w", "(m.name_pinyin LIKE 'w%' OR lower(replace(m.name, ' ', '')) LIKE '%w%' OR lower(m.email) LIKE 'w%')", FALSE },
+    /* Fetched from their own index and sorted. */
+    { "wangfang", "(m.name_pinyin LIKE 'wangfang%' OR m.name_initials LIKE 'wangfang%' "
+      "OR lower(replace(m.name, ' ', '')) LIKE '%wangfang%' OR lower(m.email) LIKE 'wangfang%')", FALSE },
+  };
+
+  /* Members without a card, and a name order that is not the stores' ids. */
+  PQclear (mdk_test_exec (db->conn, "INSERT INTO mdk.members (name, home_store_id, entry_channel) "
+                          "SELECT '王芳', id, 'website' FROM mdk.stores ORDER BY id LIMIT 3"));
+  PQclear (mdk_test_exec (db->conn, "UPDATE mdk.stores SET name = name || ' ' || (id * 7919 % 13)"));
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members m WHERE " MAIN_CARD ("id") " IS NULL"), ==, 3);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(DISTINCT status) FROM mdk.members"), ==, 3);
+
+  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+    for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+      for (guint reversed = 0; reversed < 2; reversed++)
+        {
+          g_autoptr(MdkMemberQuery) query = mdk_member_query_new (searches[i].text);
+          g_autofree char *sql = g_strdup_printf ("SELECT m.id FROM mdk.members m JOIN mdk.stores s ON s.id = m.home_store_id "
+                                                  "WHERE %s ORDER BY %s", searches[i].condition,
+                                                  reversed ? orders[o].reversed : orders[o].order);
+          g_autoptr(GArray) expected = sql_ids (sql, NULL);
+          g_autoptr(GArray) found = NULL;
+
+          query->sort = orders[o].sort;
+          query->descending = reversed;
+          query->region_id = searches[i].in_region ? 2 : 0;
+          found = search_ids (query, 37);
+          g_test_message ("order %u, search %u%s: %u members", o, i, reversed ? ", reversed" : "", found->len);
+          g_assert_cmpuint (found->len, >, 3);
+          assert_same_ids (found, expected);
+        }
+
+  PQclear (mdk_test_exec (db->conn, "UPDATE mdk.stores SET name = regexp_replace(name, ' [0-9]+$', '')"));
+  PQclear (mdk_test_exec (db->conn, "DELETE FROM mdk.members m WHERE NOT EXISTS (SELECT 1 FROM mdk.cards c WHERE c.member_id = m.id)"));
+}
+
+static char *
+member_value (const char *sql,
+              const char *member)
+{
+  const char *params[] = { member };
+
+  return mdk_test_query_string_params (db->conn, sql, 1, params);
+}
+
+static void
+member_exec (const char *sql,
+             const char *member)
+{
+  const char *params[] = { member };
+
+  PQclear (mdk_test_exec_params (db->conn, sql, 1, params));
+}
+
+static void
+assert_main_card (const char *member,
+                  const char *card_no)
+{
+  g_autofree char *main_card = member_value ("SELECT main_card_no FROM mdk.members WHERE id = $1", member);
+
+  g_assert_cmpstr (main_card, ==, card_no);
+}
+
+/* The main card follows the cards: an ended card gives way to one in use,
+ * a member's first card becomes its main card, and neither counts as a
+ * change to the member's record. */
+static void
+test_main_card_follows_cards (void)
+{
+  g_autofree char *member = sample ("SELECT m.id::text FROM mdk.members m WHERE EXISTS "
+                                    "(SELECT 1 FROM mdk.cards c WHERE c.member_id = m.id AND c.primary_card_id IS NOT NULL) "
+                                    "AND (SELECT count(*) FROM mdk.cards c WHERE c.member_id = m.id AND c.state = 'active') = 2 "
+                                    "ORDER BY m.id LIMIT 1");
+  g_autofree char *updated = member_value ("SELECT updated_at::text FROM mdk.members WHERE id = $1", member);
+  g_autofree char *updated_after = NULL;
+  g_autofree char *own = member_value ("SELECT card_no FROM mdk.cards WHERE member_id = $1 AND primary_card_id IS NULL", member);
+  g_autofree char *affiliate = member_value ("SELECT card_no FROM mdk.cards WHERE member_id = $1 AND primary_card_id IS NOT NULL",
+                                             member);
+  g_autofree char *newcomer = NULL;
+  g_autofree char *newcomer_card = NULL;
+  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (affiliate);
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_main_card (member, own);
+
+  /* The member's own card is cancelled: the affiliate card is shown. */
+  member_exec ("UPDATE mdk.cards SET state = 'cancelled' WHERE member_id = $1 AND primary_card_id IS NULL", member);
+  assert_main_card (member, affiliate);
+  page = mdk_member_repo_search (db->conn, query, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 1);
+  g_assert_cmpstr (mdk_member_get_card_no (g_ptr_array_index (page, 0)), ==, affiliate);
+
+  member_exec ("UPDATE mdk.cards SET state = 'active' WHERE member_id = $1 AND primary_card_id IS NULL", member);
+  assert_main_card (member, own);
+  updated_after = member_value ("SELECT updated_at::text FROM mdk.members WHERE id = $1", member);
+  g_assert_cmpstr (updated_after, ==, updated);
+
+  /* A member's first card. */
+  newcomer = mdk_test_query_string (db->conn, "INSERT INTO mdk.members (name, home_store_id, entry_channel) "
+                                    "VALUES ('李新', 1, 'store_counter') RETURNING id::text");
+  assert_main_card (newcomer, NULL);
+  member_exec ("INSERT INTO mdk.cards (card_no, card_type_id, member_id, issued_store_id) "
+               "VALUES ('99990000000000017', 1, $1, 1)", newcomer);
+  newcomer_card = member_value ("SELECT main_card_no || '/' || main_card_type_id FROM mdk.members WHERE id = $1", newcomer);
+  g_assert_cmpstr (newcomer_card, ==, "99990000000000017/1");
+  member_exec ("DELETE FROM mdk.cards WHERE member_id = $1", newcomer);
+  assert_main_card (newcomer, NULL);
+  member_exec ("DELETE FROM mdk.members WHERE id = $1", newcomer);
+}
+
+/* Jumping straight to page 8 gives the rows that paging there gives, in
+ * every order. */
 static void
 test_page_starts (void)
 {
-  g_autoptr(MdkMemberQuery) query = mdk_member_query_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) starts = mdk_member_repo_page_starts (db->conn, query, 300, &error);
-  g_autoptr(GArray) all = search_ids (query, 300);
+  static const MdkMemberSort sorts[] = { MDK_MEMBER_SORT_NAME, MDK_MEMBER_SORT_CARD_NUMBER, MDK_MEMBER_SORT_CARD_TYPE,
+                                         MDK_MEMBER_SORT_STORE, MDK_MEMBER_SORT_STATUS };
 
-  g_assert_no_error (error);
-  g_assert_cmpuint (starts->len, ==, N_MEMBERS / 300);
+  for (guint i = 0; i < G_N_ELEMENTS (sorts) * 2; i++)
+    {
+      g_autoptr(MdkMemberQuery) query = mdk_member_query_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) starts = NULL;
+      g_autoptr(GArray) all = NULL;
+      g_autoptr(GPtrArray) page = NULL;
 
-  /* Jumping straight to page 7 gives the rows that paging there gives. */
-  {
-    g_autoptr(GPtrArray) page = mdk_member_repo_search (db->conn, query, &g_array_index (starts, MdkPageKey, 6), 300, &error);
+      query->sort = sorts[i / 2];
+      query->descending = i % 2;
+      starts = mdk_member_repo_page_starts (db->conn, query, 300, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (starts->len, ==, N_MEMBERS / 300);
+      all = search_ids (query, 300);
 
-    g_assert_no_error (error);
-    g_assert_cmpuint (page->len, ==, 300);
-    for (guint i = 0; i < page->len; i++)
-      g_assert_cmpint (mdk_member_get_id (g_ptr_array_index (page, i)), ==, g_array_index (all, gint64, 7 * 300 + i));
-  }
+      page = mdk_member_repo_search (db->conn, query, &g_array_index (starts, MdkPageKey, 6), 300, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, ==, 300);
+      for (guint row = 0; row < page->len; row++)
+        g_assert_cmpint (mdk_member_get_id (g_ptr_array_index (page, row)), ==, g_array_index (all, gint64, 7 * 300 + row));
+    }
 }
 
 static void
@@ -523,6 +673,8 @@ main (int   argc,
   g_test_add_func ("/member-search/several-ways-paged", test_several_ways_paged);
   g_test_add_func ("/member-search/hostile-text", test_hostile_text);
   g_test_add_func ("/member-search/filters-and-sorting", test_filters_and_sorting);
+  g_test_add_func ("/member-search/card-store-status-orders", test_card_store_status_orders);
+  g_test_add_func ("/member-search/main-card-follows-cards", test_main_card_follows_cards);
   g_test_add_func ("/member-search/page-starts", test_page_starts);
   g_test_add_func ("/member-search/member-fields", test_member_fields);
   g_test_add_func ("/member-search/detail", test_detail);

@@ -182,6 +182,23 @@ test_sections (void)
       mdk_members_page_filter_joined (members, NULL, NULL);
     }
 
+    /* By home store, reversed: the last store by name comes first. */
+    {
+      g_autofree char *last_store = mdk_test_query_string (db->conn, "SELECT s.name FROM mdk.members m JOIN mdk.stores s "
+                                                          "ON s.id = m.home_store_id ORDER BY s.name COLLATE mdk.pinyin DESC, s.id DESC LIMIT 1");
+      g_autoptr(MdkMember) first = NULL;
+
+      mdk_members_page_sort (members, MDK_MEMBER_SORT_STORE, TRUE);
+      wait_until_idle (window);
+      first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+      for (guint i = 0; i < 400 && !mdk_member_get_loaded (first); i++)
+        mdk_test_wait_ms (25);
+      g_assert_cmpstr (mdk_member_get_store_name (first), ==, last_store);
+      mdk_test_save_screenshot (GTK_WIDGET (window), "members-by-store");
+      mdk_members_page_sort (members, MDK_MEMBER_SORT_NAME, FALSE);
+      wait_until_idle (window);
+    }
+
     mdk_members_page_search (members, "没有这个人");
     wait_until_idle (window);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);

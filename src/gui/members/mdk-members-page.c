@@ -41,7 +41,12 @@ static const char * const months[] = {
 };
 
 enum { JOINED_ANY, JOINED_30_DAYS, JOINED_12_MONTHS, JOINED_OVER_3_YEARS, JOINED_RANGE };
-enum { SORT_NAME, SORT_NEWEST, SORT_OLDEST, SORT_NUMBER, SORT_MOBILE, SORT_BIRTHDAY };
+/* The orders of the sort drop-down, in its order. */
+static const MdkMemberSort sorts[] = {
+  MDK_MEMBER_SORT_NAME, MDK_MEMBER_SORT_JOINED, MDK_MEMBER_SORT_NUMBER, MDK_MEMBER_SORT_MOBILE,
+  MDK_MEMBER_SORT_BIRTHDAY, MDK_MEMBER_SORT_CARD_NUMBER, MDK_MEMBER_SORT_CARD_TYPE, MDK_MEMBER_SORT_STORE,
+  MDK_MEMBER_SORT_STATUS,
+};
 static const char * const statuses[] = { NULL, "active", "inactive", "blacklisted" };
 
 struct _MdkMembersPage
@@ -59,6 +64,7 @@ struct _MdkMembersPage
   GtkDropDown       *store_dropdown;
   GtkDropDown       *birthday_dropdown;
   GtkDropDown       *sort_dropdown;
+  GtkToggleButton   *reverse_button;
   GtkDropDown       *group_dropdown;
   GtkDropDown       *tag_dropdown;
   GtkDropDown       *field_dropdown;
@@ -266,11 +272,8 @@ build_query (MdkMembersPage *self)
   query->tag_id = mdk_choice_dropdown_get_id (self->tag_dropdown);
   set_custom_filter (self, query);
 
-  query->sort = sort == SORT_NUMBER ? MDK_MEMBER_SORT_NUMBER :
-                sort == SORT_NAME ? MDK_MEMBER_SORT_NAME :
-                sort == SORT_MOBILE ? MDK_MEMBER_SORT_MOBILE :
-                sort == SORT_BIRTHDAY ? MDK_MEMBER_SORT_BIRTHDAY : MDK_MEMBER_SORT_JOINED;
-  query->descending = (sort == SORT_NEWEST);
+  query->sort = sort < G_N_ELEMENTS (sorts) ? sorts[sort] : MDK_MEMBER_SORT_NAME;
+  query->descending = gtk_toggle_button_get_active (self->reverse_button);
   return query;
 }
 
@@ -750,6 +753,7 @@ mdk_members_page_class_init (MdkMembersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, store_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, birthday_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, reverse_button);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, group_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MdkMembersPage, field_dropdown);
@@ -1024,6 +1028,27 @@ mdk_members_page_filter_store (MdkMembersPage *self,
   g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
 
   select_choice_id (self->store_dropdown, store_id);
+}
+
+/**
+ * mdk_members_page_sort:
+ * @self: a #MdkMembersPage
+ * @sort: the order
+ * @descending: whether reversed
+ *
+ * Chooses the order and its direction, as a person would.
+ */
+void
+mdk_members_page_sort (MdkMembersPage *self,
+                       MdkMemberSort   sort,
+                       gboolean        descending)
+{
+  g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    if (sorts[i] == sort)
+      gtk_drop_down_set_selected (self->sort_dropdown, i);
+  gtk_toggle_button_set_active (self->reverse_button, descending);
 }
 
 /**

@@ -26,6 +26,9 @@ void           mdk_members_page_filter_store (MdkMembersPage *self,
 void           mdk_members_page_filter_joined (MdkMembersPage *self,
                                                const char     *from,
                                                const char     *to);
+void           mdk_members_page_sort         (MdkMembersPage *self,
+                                              MdkMemberSort   sort,
+                                              gboolean        descending);
 void           mdk_members_page_search       (MdkMembersPage *self,
                                               const char     *text);
 void           mdk_members_page_focus_search (MdkMembersPage *self);
