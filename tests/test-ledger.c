@@ -1362,6 +1362,9 @@ main (int   argc,
 {
   mdk_test_init (&argc, &argv);
   db = mdk_test_db_new_demo (40, 5);
+  /* These tests put cards in a state directly; test-cards goes through
+   * mdk.card_action(). */
+  exec_ok ("SET mdk.changing_card = on");
   store_a = mdk_test_query_string (db->conn, "SELECT min(id)::text FROM mdk.stores");
   store_b = mdk_test_query_string (db->conn, "SELECT max(id)::text FROM mdk.stores");
   terminal_a = mdk_test_query_string (db->conn, "SELECT min(t.id)::text FROM mdk.terminals t WHERE t.store_id = "

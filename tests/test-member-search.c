@@ -530,6 +530,7 @@ test_main_card_follows_cards (void)
   g_autoptr(GError) error = NULL;
 
   assert_main_card (member, own);
+  PQclear (mdk_test_exec (db->conn, "SET mdk.changing_card = on"));
 
   /* The member's own card is cancelled: the affiliate card is shown. */
   member_exec ("UPDATE mdk.cards SET state = 'cancelled' WHERE member_id = $1 AND primary_card_id IS NULL", member);
@@ -541,6 +542,7 @@ test_main_card_follows_cards (void)
 
   member_exec ("UPDATE mdk.cards SET state = 'active' WHERE member_id = $1 AND primary_card_id IS NULL", member);
   assert_main_card (member, own);
+  PQclear (mdk_test_exec (db->conn, "RESET mdk.changing_card"));
   updated_after = member_value ("SELECT updated_at::text FROM mdk.members WHERE id = $1", member);
   g_assert_cmpstr (updated_after, ==, updated);
 

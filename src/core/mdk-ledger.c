@@ -1,5 +1,6 @@
 /* mdk-ledger.c: requests to the ledger's functions (mdk.recharge(),
- * mdk.consume(), mdk.refund(), mdk.reverse()), sent again after a lost
+ * mdk.consume(), mdk.refund(), mdk.reverse()) and the card lifecycle's
+ * (mdk.issue_card(), mdk.card_action()), sent again after a lost
  * connection, a serialization failure or a deadlock with the same request
  * id, so that each lands once
  *
@@ -42,6 +43,9 @@ mdk_ledger_request_copy (const MdkLedgerRequest *request)
   copy->reference = g_strdup (request->reference);
   copy->lines = g_strdup (request->lines);
   copy->reason = g_strdup (request->reason);
+  copy->primary_card_no = g_strdup (request->primary_card_no);
+  copy->action = g_strdup (request->action);
+  copy->new_card_no = g_strdup (request->new_card_no);
   return copy;
 }
 
@@ -57,6 +61,9 @@ mdk_ledger_request_free (MdkLedgerRequest *request)
   g_free (request->reference);
   g_free (request->lines);
   g_free (request->reason);
+  g_free (request->primary_card_no);
+  g_free (request->action);
+  g_free (request->new_card_no);
   g_free (request);
 }
 
@@ -69,13 +76,19 @@ static const char *result_columns_sql =
   "coalesce((r ->> 'points_used')::bigint, 0), coalesce((r ->> 'points_value')::bigint, 0), "
   "coalesce((r ->> 'external')::bigint, 0), coalesce((r ->> 'points_earned')::bigint, 0), "
   "coalesce((r ->> 'points_not_recovered')::bigint, 0), coalesce((r ->> 'balance')::bigint, 0), "
-  "coalesce((r ->> 'bonus_balance')::bigint, 0), coalesce((r ->> 'points_balance')::bigint, 0) ";
+  "coalesce((r ->> 'bonus_balance')::bigint, 0), coalesce((r ->> 'points_balance')::bigint, 0), "
+  "coalesce((r ->> 'fee')::bigint, 0), coalesce((r ->> 'refunded')::bigint, 0), "
+  "coalesce((r ->> 'forfeited')::bigint, 0), coalesce((r ->> 'points')::bigint, 0), "
+  "coalesce((r ->> 'cancelled_under')::bigint, 0), coalesce(r ->> 'new_card_no', r ->> 'card_no', ''), "
+  "coalesce(r ->> 'state', '') ";
 
 static const char * const call_sql[] = {
   [MDK_LEDGER_RECHARGE] = "FROM mdk.recharge($1, $2, $3, $4::mdk.payment_method, $5, $6, $7) r",
   [MDK_LEDGER_CONSUME] = "FROM mdk.consume($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::mdk.payment_method, $10) r",
   [MDK_LEDGER_REFUND] = "FROM mdk.refund($1, $2, $3, $4, $5, $6) r",
   [MDK_LEDGER_REVERSE] = "FROM mdk.reverse($1, $2, $3, $4, $5) r",
+  [MDK_LEDGER_ISSUE_CARD] = "FROM mdk.issue_card($1, $2, $3, $4, $5::mdk.payment_method, $6, $7, $8) r",
+  [MDK_LEDGER_CARD_ACTION] = "FROM mdk.card_action($1, $2, $3::mdk.card_action, $4, $5, $6::mdk.payment_method, $7, $8) r",
 };
 
 static char *
@@ -135,6 +148,26 @@ request_params (const MdkLedgerRequest *request)
       g_ptr_array_add (params, id_or_null (request->terminal_id));
       break;
 
+    case MDK_LEDGER_ISSUE_CARD:
+      g_ptr_array_add (params, id_or_null (request->member_id));
+      g_ptr_array_add (params, id_or_null (request->card_type_id));
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, g_strdup (request->method));
+      g_ptr_array_add (params, g_strdup (request->primary_card_no));
+      g_ptr_array_add (params, g_strdup (request->new_card_no));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      break;
+
+    case MDK_LEDGER_CARD_ACTION:
+      g_ptr_array_add (params, g_strdup (request->card_no));
+      g_ptr_array_add (params, g_strdup (request->action));
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, g_strdup (request->reason));
+      g_ptr_array_add (params, g_strdup (request->method));
+      g_ptr_array_add (params, g_strdup (request->new_card_no));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -156,6 +189,9 @@ static const struct {
   { "MD007", MDK_LEDGER_ERROR_NOT_REVERSIBLE, N_("This transaction cannot be reversed.") },
   { "P0002", MDK_LEDGER_ERROR_NOT_FOUND, N_("There is no such card, store or transaction.") },
   { "MD008", MDK_LEDGER_ERROR_OVER_LIMIT, N_("This card may not spend that much more today.") },
+  { "MD009", MDK_LEDGER_ERROR_CARD_STATE, N_("The card's state does not allow this.") },
+  { "MD010", MDK_LEDGER_ERROR_CARD_LIMIT, N_("That card has as many cards under it as its type allows.") },
+  { "MD011", MDK_LEDGER_ERROR_CARD_NUMBER, N_("That card number does not fit the card type, or is taken.") },
 };
 
 /* A refusal says first what it means for a person, then the function's
@@ -199,7 +235,7 @@ mdk_ledger_send (PGconn                  *conn,
 
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (request != NULL && request->request_id != NULL, NULL);
-  g_return_val_if_fail (request->kind <= MDK_LEDGER_REVERSE, NULL);
+  g_return_val_if_fail (request->kind <= MDK_LEDGER_CARD_ACTION, NULL);
 
   params = request_params (request);
   sql = g_strconcat (result_columns_sql, call_sql[request->kind], NULL);
@@ -227,6 +263,13 @@ mdk_ledger_send (PGconn                  *conn,
   answer->balance = mdk_pg_get_int64 (result, 0, 13);
   answer->bonus_balance = mdk_pg_get_int64 (result, 0, 14);
   answer->points_balance = mdk_pg_get_int64 (result, 0, 15);
+  answer->fee = mdk_pg_get_int64 (result, 0, 16);
+  answer->refunded = mdk_pg_get_int64 (result, 0, 17);
+  answer->forfeited = mdk_pg_get_int64 (result, 0, 18);
+  answer->points = mdk_pg_get_int64 (result, 0, 19);
+  answer->cancelled_under = mdk_pg_get_int64 (result, 0, 20);
+  g_strlcpy (answer->card_no, PQgetvalue (result, 0, 21), sizeof answer->card_no);
+  g_strlcpy (answer->state, PQgetvalue (result, 0, 22), sizeof answer->state);
   return answer;
 }
 

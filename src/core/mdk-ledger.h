@@ -23,6 +23,12 @@ G_BEGIN_DECLS
  * @MDK_LEDGER_ERROR_NOT_REVERSIBLE: the transaction cannot be reversed (MD007)
  * @MDK_LEDGER_ERROR_NOT_FOUND: an unknown card, store or transaction (P0002)
  * @MDK_LEDGER_ERROR_OVER_LIMIT: the card's own daily spending limit (MD008)
+ * @MDK_LEDGER_ERROR_CARD_STATE: the card's (or its member's) state does not
+ *   allow this action (MD009)
+ * @MDK_LEDGER_ERROR_CARD_LIMIT: the primary card has as many cards under it
+ *   as its type allows (MD010)
+ * @MDK_LEDGER_ERROR_CARD_NUMBER: the card number does not fit its type, or is
+ *   taken (MD011)
  *
  * Refusals of the ledger's functions. Other failures are in
  * %MDK_DATABASE_ERROR; %MDK_DATABASE_ERROR_CONNECTION_LOST after every
@@ -39,6 +45,9 @@ typedef enum
   MDK_LEDGER_ERROR_NOT_REVERSIBLE,
   MDK_LEDGER_ERROR_NOT_FOUND,
   MDK_LEDGER_ERROR_OVER_LIMIT,
+  MDK_LEDGER_ERROR_CARD_STATE,
+  MDK_LEDGER_ERROR_CARD_LIMIT,
+  MDK_LEDGER_ERROR_CARD_NUMBER,
 } MdkLedgerError;
 
 GQuark mdk_ledger_error_quark (void);
@@ -49,6 +58,8 @@ typedef enum
   MDK_LEDGER_CONSUME,
   MDK_LEDGER_REFUND,
   MDK_LEDGER_REVERSE,
+  MDK_LEDGER_ISSUE_CARD,
+  MDK_LEDGER_CARD_ACTION,
 } MdkLedgerKind;
 
 /**
@@ -66,9 +77,18 @@ typedef enum
  * @points: points a sale is paid with
  * @external: fen of a sale paid another way (@method)
  * @transaction_id: the sale refunded, the transaction reversed
- * @reason: (nullable): why (refund, reversal)
+ * @reason: (nullable): why (refund, reversal, card action)
+ * @member_id: the holder of a card issued
+ * @card_type_id: the type of a card issued
+ * @primary_card_no: (nullable): the card a card issued is under
+ * @action: (nullable): a card action (mdk.card_action): "report_loss",
+ *   "found", "freeze", "unfreeze", "cancel" or "replace"
+ * @new_card_no: (nullable): a pre-printed number for a card issued
+ *   (@card_no is then unused) or a replacement
  *
- * One request to the ledger. Money is in fen.
+ * One request to the ledger, or to the card lifecycle (mdk.issue_card(),
+ * mdk.card_action(); @method pays a fee or, for a cancellation, pays
+ * stored value back). Money is in fen.
  */
 typedef struct
 {
@@ -85,13 +105,19 @@ typedef struct
   gint64         external;
   gint64         transaction_id;
   char          *reason;
+  gint64         member_id;
+  gint64         card_type_id;
+  char          *primary_card_no;
+  char          *action;
+  char          *new_card_no;
 } MdkLedgerRequest;
 
 /**
  * MdkLedgerResult:
  *
  * What a request did, in fen and points; fields a function does not
- * report are 0.
+ * report are 0. @card_no is the card issued, or a replacement's new
+ * card; @state the card's state after an action.
  */
 typedef struct
 {
@@ -111,6 +137,13 @@ typedef struct
   gint64 balance;
   gint64 bonus_balance;
   gint64 points_balance;
+  gint64 fee;
+  gint64 refunded;
+  gint64 forfeited;
+  gint64 points;
+  gint64 cancelled_under;
+  char   card_no[24];
+  char   state[16];
 } MdkLedgerResult;
 
 /**

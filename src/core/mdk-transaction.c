@@ -135,6 +135,12 @@ mdk_transaction_kind_label (const char *kind)
     return _("Refund");
   if (g_strcmp0 (kind, "reversal") == 0)
     return _("Reversal");
+  if (g_strcmp0 (kind, "card_fee") == 0)
+    return _("Card fee");
+  if (g_strcmp0 (kind, "card_transfer") == 0)
+    return _("Moved to a new card");
+  if (g_strcmp0 (kind, "card_cancel") == 0)
+    return _("Card cancelled");
   return kind;
 }
 
@@ -163,5 +169,7 @@ mdk_account_kind_label (const char *kind)
     return _("Points given");
   if (g_strcmp0 (kind, "fees") == 0)
     return _("Card fees");
+  if (g_strcmp0 (kind, "breakage") == 0)
+    return _("Forfeited value");
   return kind;
 }

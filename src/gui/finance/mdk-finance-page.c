@@ -57,7 +57,8 @@ struct _MdkFinancePage
 G_DEFINE_FINAL_TYPE (MdkFinancePage, mdk_finance_page, GTK_TYPE_WIDGET)
 
 /* In the order of kind_dropdown after "All kinds". */
-static const char * const kinds[] = { "recharge", "consume", "refund", "reversal" };
+static const char * const kinds[] = { "recharge", "consume", "refund", "reversal", "card_fee", "card_transfer",
+                                      "card_cancel" };
 
 enum { PERIOD_ANY, PERIOD_TODAY, PERIOD_WEEK, PERIOD_MONTH, PERIOD_LAST_MONTH };
 

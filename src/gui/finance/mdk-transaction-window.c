@@ -116,7 +116,9 @@ show_transaction (MdkTransactionWindow *self,
   g_autofree char *money = mdk_money_format (amount (self), "¥");
   /* Translators: a transaction's kind and number: "Recharge 42" */
   g_autofree char *title = g_strdup_printf (_("%s %s"), mdk_transaction_kind_label (kind), number);
-  gboolean reversible = reversed_by == NULL && g_strcmp0 (kind, "reversal") != 0;
+  /* What a card's replacement or cancellation moved stays moved. */
+  gboolean reversible = reversed_by == NULL && g_strcmp0 (kind, "reversal") != 0
+                        && g_strcmp0 (kind, "card_transfer") != 0 && g_strcmp0 (kind, "card_cancel") != 0;
 
   clear_rows (self);
   adw_window_title_set_title (self->window_title, title);

@@ -1,0 +1,805 @@
+/* test-cards.c: issuing cards and their lifecycle in the database: every
+ * state and action, fees, replacements, cancellations, the annual fee and
+ * expiry jobs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "mdk-test-fixture.h"
+
+static MdkTestDb *db;
+static char *store_a;
+static char *store_other_region;
+static char *last_sqlstate;
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static gint64
+query_int (const char *sql)
+{
+  return mdk_test_query_int (db->conn, sql);
+}
+
+static void
+exec_ok (const char *sql)
+{
+  g_autoptr(PGresult) result = PQexec (db->conn, sql);
+
+  if (PQresultStatus (result) == PGRES_FATAL_ERROR)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+}
+
+static gint64
+param_int (const char *sql,
+           const char *param)
+{
+  const char *params[] = { param };
+  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn, sql, 1, params);
+
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  return PQgetisnull (result, 0, 0) ? -1 : g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+static char *
+param_string (const char *sql,
+              const char *param)
+{
+  const char *params[] = { param };
+
+  return mdk_test_query_string_params (db->conn, sql, 1, params);
+}
+
+/* A call's jsonb result as text, or NULL with its SQLSTATE in last_sqlstate. */
+static char *
+call (const char  *sql,
+      int          n_params,
+      const char **params)
+{
+  g_autoptr(PGresult) result = PQexecParams (db->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+
+  g_clear_pointer (&last_sqlstate, g_free);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      g_test_message ("refused: %s", PQresultErrorMessage (result));
+      last_sqlstate = g_strdup (PQresultErrorField (result, PG_DIAG_SQLSTATE));
+      return NULL;
+    }
+  return g_strdup (PQgetvalue (result, 0, 0));
+}
+
+static void
+assert_refused (char       *result,
+                const char *expected)
+{
+  g_assert_null (result);
+  g_assert_cmpstr (last_sqlstate, ==, expected);
+}
+
+static gint64
+field (const char *json,
+       const char *name)
+{
+  const char *params[] = { json, name };
+  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn, "SELECT ($1::jsonb ->> $2)::bigint", 2, params);
+
+  return PQgetisnull (result, 0, 0) ? -1 : g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+static char *
+text_field (const char *json,
+            const char *name)
+{
+  const char *params[] = { json, name };
+
+  return mdk_test_query_string_params (db->conn, "SELECT $1::jsonb ->> $2", 2, params);
+}
+
+static char *
+new_request (void)
+{
+  return g_uuid_string_random ();
+}
+
+static char *
+new_member (void)
+{
+  return mdk_test_query_string (db->conn, "INSERT INTO mdk.members (name, home_store_id, entry_channel) "
+                                "VALUES ('卡测试', 1, 'store_counter') RETURNING id::text");
+}
+
+/* A card type of the test's own: @columns and @values add terms
+ * ("", "" for none); returns its id. */
+static char *
+new_type (const char *code,
+          const char *kind,
+          const char *columns,
+          const char *values)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO mdk.card_types (code, name, kind, number_prefix, number_length%s) "
+                                          "VALUES ('%s', '%s', '%s', '%u', 16%s) RETURNING id::text",
+                                          columns, code, code, kind, 870 + g_str_hash (code) % 100, values);
+
+  return mdk_test_query_string (db->conn, sql);
+}
+
+static char *
+issue (const char *request,
+       const char *member,
+       const char *type,
+       const char *store,
+       const char *method,
+       const char *primary_no,
+       const char *card_no)
+{
+  const char *params[] = { request, member, type, store, method, primary_no, card_no };
+
+  return call ("SELECT mdk.issue_card($1, $2, $3, $4, $5, $6, $7)", 7, params);
+}
+
+/* Issues a card of @type to a new member (or @member); returns its number. */
+static char *
+issue_ok (const char *type,
+          const char *member,
+          const char *primary_no)
+{
+  g_autofree char *request = new_request ();
+  g_autofree char *holder = member ? g_strdup (member) : new_member ();
+  g_autofree char *result = issue (request, holder, type, store_a, "cash", primary_no, NULL);
+
+  g_assert_nonnull (result);
+  return text_field (result, "card_no");
+}
+
+/* As issue(), with a request of its own. */
+static char *
+issue_new (const char *member,
+           const char *type,
+           const char *store,
+           const char *method,
+           const char *primary_no,
+           const char *card_no)
+{
+  g_autofree char *request = new_request ();
+
+  return issue (request, member, type, store, method, primary_no, card_no);
+}
+
+static char *
+act (const char *request,
+     const char *card_no,
+     const char *action,
+     const char *method,
+     const char *new_card_no)
+{
+  const char *params[] = { request, card_no, action, store_a, method, new_card_no };
+
+  return call ("SELECT mdk.card_action($1, $2, $3, $4, 'asked at the counter', $5, $6)", 6, params);
+}
+
+static char *
+act_new (const char *card_no,
+         const char *action,
+         const char *method,
+         const char *new_card_no)
+{
+  g_autofree char *request = new_request ();
+
+  return act (request, card_no, action, method, new_card_no);
+}
+
+static char *
+act_ok (const char *card_no,
+        const char *action,
+        const char *method)
+{
+  g_autofree char *request = new_request ();
+  char *result = act (request, card_no, action, method, NULL);
+
+  g_assert_nonnull (result);
+  return result;
+}
+
+static char *
+state_of (const char *card_no)
+{
+  return param_string ("SELECT state::text FROM mdk.cards WHERE card_no = $1", card_no);
+}
+
+static void
+assert_state (const char *card_no,
+              const char *expected)
+{
+  g_autofree char *state = state_of (card_no);
+
+  g_assert_cmpstr (state, ==, expected);
+}
+
+static gint64
+balance_of (const char *card_no,
+            const char *kind)
+{
+  const char *params[] = { card_no, kind };
+  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn,
+    "SELECT coalesce((SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON a.card_id = coalesce(c.primary_card_id, c.id) "
+    "                 WHERE c.card_no = $1 AND a.kind = $2::mdk.account_kind), 0)", 2, params);
+
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+static void
+recharge (const char *card_no,
+          gint64      amount)
+{
+  g_autofree char *request = new_request ();
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, amount);
+  const char *params[] = { request, card_no, text, store_a };
+  g_autofree char *result = call ("SELECT mdk.recharge($1, $2, $3, 'cash', $4)", 4, params);
+
+  g_assert_nonnull (result);
+}
+
+static char *
+consume (const char *card_no,
+         gint64      amount)
+{
+  g_autofree char *request = new_request ();
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, amount);
+  const char *params[] = { request, card_no, store_a, text };
+
+  return call ("SELECT mdk.consume($1, $2, $3, NULL, $4)", 4, params);
+}
+
+static void
+assert_ledger_sound (void)
+{
+  g_autoptr(PGresult) result = mdk_test_exec (db->conn, "SELECT problem, detail FROM mdk.ledger_problems()");
+
+  for (int row = 0; row < PQntuples (result); row++)
+    g_test_message ("%s: %s", PQgetvalue (result, row, 0), PQgetvalue (result, row, 1));
+  g_assert_cmpint (PQntuples (result), ==, 0);
+}
+
+/* The type most tests use: stored value and points, a joining fee of
+ * 10.00, a replacement fee of 5.00, up to two cards under a card. */
+static char *personal_type;
+
+/* ---- tests ------------------------------------------------------------ */
+
+/* A card in @state, reached through the functions. */
+static char *
+card_in_state (const char *state)
+{
+  char *card_no = issue_ok (personal_type, NULL, NULL);
+
+  if (g_str_equal (state, "lost"))
+    g_free (act_ok (card_no, "report_loss", NULL));
+  else if (g_str_equal (state, "frozen"))
+    g_free (act_ok (card_no, "freeze", NULL));
+  else if (g_str_equal (state, "cancelled"))
+    g_free (act_ok (card_no, "cancel", "cash"));
+  else if (g_str_equal (state, "replaced"))
+    g_free (act_ok (card_no, "replace", "cash"));
+  else if (g_str_equal (state, "expired"))
+    {
+      g_autoptr(PGresult) dated = NULL;
+      const char *params[] = { card_no };
+
+      dated = mdk_test_exec_params (db->conn, "UPDATE mdk.cards SET expires_on = current_date - 1 WHERE card_no = $1",
+                                    1, params);
+      g_assert_cmpint (query_int ("SELECT mdk.expire_cards()"), ==, 1);
+    }
+
+  assert_state (card_no, state);
+  return card_no;
+}
+
+/* Every state against every action: allowed exactly where the lifecycle
+ * says, with the new state and an event that says who, where and why;
+ * refused with MD009 elsewhere, the card unchanged. */
+static void
+test_every_state_and_action (void)
+{
+  static const char * const states[] = { "active", "lost", "frozen", "cancelled", "replaced", "expired" };
+  static const char * const actions[] = { "report_loss", "found", "freeze", "unfreeze", "cancel", "replace" };
+  /* The lifecycle, written out here: the state each action leads to from
+   * each state, NULL where it is refused. */
+  static const char * const allowed[G_N_ELEMENTS (states)][G_N_ELEMENTS (actions)] = {
+    /* active */    { "lost", NULL, "frozen", NULL, "cancelled", "replaced" },
+    /* lost */      { NULL, "active", NULL, NULL, "cancelled", "replaced" },
+    /* frozen */    { NULL, NULL, NULL, "active", "cancelled", NULL },
+    /* cancelled */ { NULL, NULL, NULL, NULL, NULL, NULL },
+    /* replaced */  { NULL, NULL, NULL, NULL, NULL, NULL },
+    /* expired */   { NULL, NULL, NULL, NULL, "cancelled", NULL },
+  };
+
+  for (guint s = 0; s < G_N_ELEMENTS (states); s++)
+    for (guint a = 0; a < G_N_ELEMENTS (actions); a++)
+      {
+        g_autofree char *card_no = card_in_state (states[s]);
+        g_autofree char *request = new_request ();
+        gint64 events_before = param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                                          "WHERE c.card_no = $1", card_no);
+        g_autofree char *result = act (request, card_no, actions[a], "cash", NULL);
+        g_autofree char *now = state_of (card_no);
+
+        g_test_message ("%s × %s → %s", states[s], actions[a], allowed[s][a] ? allowed[s][a] : "refused");
+        if (allowed[s][a] == NULL)
+          {
+            assert_refused (g_steal_pointer (&result), "MD009");
+            g_assert_cmpstr (now, ==, states[s]);
+            g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                                        "WHERE c.card_no = $1", card_no), ==, events_before);
+            continue;
+          }
+
+        g_assert_nonnull (result);
+        g_assert_cmpstr (now, ==, allowed[s][a]);
+        {
+          g_autofree char *state_field = text_field (result, "state");
+          g_autofree char *event = param_string ("SELECT e.from_state::text || '>' || e.to_state::text || '|' || e.reason || '|' "
+                                                 "|| e.store_id || '|' || (e.operator_id IS NOT NULL) || '|' || e.request_id "
+                                                 "FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                                                 "WHERE c.card_no = $1 ORDER BY e.id DESC LIMIT 1", card_no);
+          g_autofree char *expected = g_strdup_printf ("%s>%s|asked at the counter|%s|true|%s", states[s], allowed[s][a],
+                                                       store_a, request);
+
+          g_assert_cmpstr (state_field, ==, allowed[s][a]);
+          g_assert_cmpstr (event, ==, expected);
+        }
+      }
+  assert_ledger_sound ();
+}
+
+static void
+test_issue (void)
+{
+  g_autofree char *member = new_member ();
+  g_autofree char *request = new_request ();
+  g_autofree char *first = issue (request, member, personal_type, store_a, "bank_card", NULL, NULL);
+  g_autofree char *again = NULL;
+  g_autofree char *card_no = NULL;
+  g_autofree char *luhn_type = new_type ("T-LUHN", "general", ", number_luhn", ", true");
+  gint64 fees_before = query_int ("SELECT coalesce(sum(balance), 0) FROM mdk.accounts WHERE kind = 'fees'");
+
+  g_assert_nonnull (first);
+  card_no = text_field (first, "card_no");
+  g_assert_cmpint (field (first, "fee"), ==, 1000);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.cards WHERE card_no = $1 AND state = 'active' "
+                              "AND expires_on = (current_date + interval '24 months')::date", card_no), ==, 1);
+
+  /* A retry returns the first result; the same id for another card is refused. */
+  again = issue (request, member, personal_type, store_a, "bank_card", NULL, NULL);
+  g_assert_cmpstr (again, ==, first);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.cards WHERE member_id = $1::bigint", member), ==, 1);
+  assert_refused (issue (request, member, personal_type, store_a, "cash", NULL, NULL), "MD001");
+  /* The joining fee went to the store's fees through the bank card clearing account. */
+  g_assert_cmpint (query_int ("SELECT coalesce(sum(balance), 0) FROM mdk.accounts WHERE kind = 'fees'"), ==, fees_before);
+  g_assert_cmpint (param_int ("SELECT t.amount FROM mdk.transactions t JOIN mdk.cards c ON c.id = t.card_id "
+                              "WHERE c.card_no = $1 AND t.kind = 'card_fee' AND t.method = 'bank_card'", card_no), ==, 1000);
+
+  /* A fee needs its payment; retired and regional types; blacklisted members. */
+  {
+    g_autofree char *retired = new_type ("T-RETIRED", "general", ", is_retired", ", true");
+    g_autofree char *regional = new_type ("T-REGIONAL", "general", "", "");
+    g_autofree char *blacklisted = new_member ();
+    g_autofree char *sql = g_strdup_printf ("UPDATE mdk.card_types SET region_id = (SELECT region_id FROM mdk.stores WHERE id = %s) "
+                                            "WHERE id = %s", store_a, regional);
+
+    exec_ok (sql);
+    assert_refused (issue_new (member, personal_type, store_a, NULL, NULL, NULL), "MD005");
+    assert_refused (issue_new (member, retired, store_a, NULL, NULL, NULL), "MD002");
+    assert_refused (issue_new (member, regional, store_other_region, NULL, NULL, NULL), "MD002");
+    g_free (issue_ok (regional, member, NULL));
+    g_free (sql);
+    sql = g_strdup_printf ("UPDATE mdk.members SET status = 'blacklisted' WHERE id = %s", blacklisted);
+    exec_ok (sql);
+    assert_refused (issue_new (blacklisted, regional, store_a, NULL, NULL, NULL), "MD009");
+  }
+
+  /* Numbers: the type's next, with a check digit where it has one;
+   * a pre-printed number must fit and be free. */
+  {
+    g_autofree char *luhn_no = issue_ok (luhn_type, member, NULL);
+    g_autofree char *payload = g_strndup (luhn_no, 15);
+    g_autofree char *check = param_string ("SELECT mdk.luhn_digit($1)", payload);
+    g_autofree char *wrong = g_strdup (luhn_no);
+    g_autofree char *known = param_string ("SELECT mdk.luhn_digit($1)", "7992739871");
+
+    g_assert_cmpuint (strlen (luhn_no), ==, 16);
+    g_assert_cmpint (luhn_no[15], ==, check[0]);
+    /* The textbook example. */
+    g_assert_cmpstr (known, ==, "3");
+    /* A number one higher with the same check digit cannot be valid. */
+    wrong[14] = wrong[14] == '9' ? '0' : wrong[14] + 1;
+    assert_refused (issue_new (member, luhn_type, store_a, NULL, NULL, wrong), "MD011");
+    assert_refused (issue_new (member, luhn_type, store_a, NULL, NULL, "1234"), "MD011");
+    assert_refused (issue_new (member, luhn_type, store_a, NULL, NULL, luhn_no), "MD011");
+  }
+
+  /* The member's list row shows the card. */
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.members WHERE id = $1::bigint AND main_card_no IS NOT NULL", member), ==, 1);
+  assert_ledger_sound ();
+}
+
+/* Cards under a primary: up to its type's maximum, drawing on its
+ * balance, stopped while it is frozen, cancelled with it. */
+static void
+test_affiliates (void)
+{
+  g_autofree char *primary = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *first = issue_ok (personal_type, NULL, primary);
+  g_autofree char *second = issue_ok (personal_type, NULL, primary);
+  g_autofree char *member = new_member ();
+  g_autofree char *sale = NULL;
+  g_autofree char *cancelled = NULL;
+
+  assert_refused (issue_new (member, personal_type, store_a, "cash", primary, NULL), "MD010");
+  assert_refused (issue_new (member, personal_type, store_a, "cash", first, NULL), "MD009");
+
+  /* A cancelled affiliate frees its place. */
+  g_free (act_ok (second, "cancel", NULL));
+  g_free (second);
+  second = issue_ok (personal_type, member, primary);
+
+  recharge (primary, 50000);
+  sale = consume (first, 12000);
+  g_assert_nonnull (sale);
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 38000);
+
+  g_free (act_ok (primary, "freeze", NULL));
+  assert_refused (consume (first, 100), "MD002");
+  g_free (act_ok (primary, "unfreeze", NULL));
+  g_free (consume (first, 100));
+  /* A lost primary card does not stop the cards under it. */
+  g_free (act_ok (primary, "report_loss", NULL));
+  g_free (consume (second, 100));
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 37800);
+
+  cancelled = act_ok (primary, "cancel", "cash");
+  g_assert_cmpint (field (cancelled, "cancelled_under"), ==, 2);
+  g_assert_cmpint (field (cancelled, "refunded"), ==, 37800);
+  assert_state (first, "cancelled");
+  assert_state (second, "cancelled");
+  assert_refused (consume (first, 100), "MD002");
+  assert_ledger_sound ();
+}
+
+/* A replacement carries paid value, promotional value and points to the
+ * fen and the point, and the cards under it; the old number is dead. */
+static void
+test_replace (void)
+{
+  g_autofree char *old_no = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *affiliate = issue_ok (personal_type, NULL, old_no);
+  g_autofree char *sale = NULL;
+  g_autofree char *replaced = NULL;
+  g_autofree char *new_no = NULL;
+  g_autofree char *member = param_string ("SELECT member_id::text FROM mdk.cards WHERE card_no = $1", old_no);
+  gint64 paid, bonus, points;
+
+  exec_ok ("INSERT INTO mdk.recharge_bonus_rules (name, min_amount, bonus) VALUES ('replace test', 100000, 8800)");
+  recharge (old_no, 123456);
+  exec_ok ("DELETE FROM mdk.recharge_bonus_rules WHERE name = 'replace test'");
+  sale = consume (old_no, 20001);
+  g_assert_nonnull (sale);
+  paid = balance_of (old_no, "stored_value");
+  bonus = balance_of (old_no, "bonus");
+  points = balance_of (old_no, "points");
+  g_assert_cmpint (bonus, >, 0);
+  g_assert_cmpint (points, >, 0);
+  g_free (act_ok (old_no, "report_loss", NULL));
+
+  /* The fee from the balance: what is left moves, less the fee. */
+  replaced = act_ok (old_no, "replace", NULL);
+  new_no = text_field (replaced, "new_card_no");
+  g_assert_cmpstr (new_no, !=, old_no);
+  g_assert_cmpint (field (replaced, "fee"), ==, 500);
+  g_assert_cmpint (balance_of (new_no, "stored_value"), ==, paid - 500);
+  g_assert_cmpint (balance_of (new_no, "bonus"), ==, bonus);
+  g_assert_cmpint (balance_of (new_no, "points"), ==, points);
+  g_assert_cmpint (field (replaced, "balance"), ==, paid - 500);
+  g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
+                              "WHERE c.card_no = $1", old_no), ==, 0);
+
+  /* Same type, member and validity; the affiliate now draws on it. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM mdk.cards o, mdk.cards n WHERE o.card_no = '%s' "
+                                            "AND n.card_no = '%s' AND n.card_type_id = o.card_type_id "
+                                            "AND n.member_id = o.member_id AND n.expires_on = o.expires_on "
+                                            "AND n.replaces_card_id = o.id AND n.fees_from = o.fees_from", old_no, new_no);
+    g_autofree char *main_card = param_string ("SELECT main_card_no FROM mdk.members WHERE id = $1::bigint", member);
+
+    g_assert_cmpint (query_int (sql), ==, 1);
+    g_assert_cmpstr (main_card, ==, new_no);
+  }
+  {
+    g_autofree char *primary = param_string ("SELECT p.card_no FROM mdk.cards c JOIN mdk.cards p ON p.id = c.primary_card_id "
+                                             "WHERE c.card_no = $1", affiliate);
+
+    g_assert_cmpstr (primary, ==, new_no);
+  }
+  g_free (consume (affiliate, 1000));
+  g_assert_cmpint (balance_of (new_no, "stored_value"), ==, paid - 1500);
+
+  /* The old number is dead: not usable, not replaceable, not reissued. */
+  assert_refused (consume (old_no, 100), "MD002");
+  assert_refused (act_new (old_no, "replace", "cash", NULL), "MD009");
+  assert_refused (issue_new (member, personal_type, store_a, "cash", NULL, old_no), "MD011");
+
+  /* A fee the balance cannot cover is refused, and nothing happens. */
+  {
+    g_autofree char *poor = issue_ok (personal_type, NULL, NULL);
+    assert_refused (act_new (poor, "replace", NULL, NULL), "MD003");
+    assert_state (poor, "active");
+  }
+  assert_ledger_sound ();
+}
+
+/* Cancelling pays the stored value back or forfeits it, as the type says;
+ * promotional value and points are forfeited; a group card's credit in
+ * use must be settled first. Forfeits are no store's in settlement. */
+static void
+test_cancel (void)
+{
+  g_autofree char *forfeiting = new_type ("T-FORFEIT", "general", ", refund_on_cancel, has_stored_value, points_rate_bp",
+                                          ", false, true, 10000");
+  g_autofree char *refunded_no = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *forfeited_no = issue_ok (forfeiting, NULL, NULL);
+  g_autofree char *result = NULL;
+  gint64 clearing_before = query_int ("SELECT coalesce(sum(balance), 0) FROM mdk.accounts WHERE kind = 'clearing' "
+                                      "AND method = 'cash'");
+  gint64 points;
+
+  recharge (refunded_no, 30000);
+  g_free (consume (refunded_no, 10000));
+  points = balance_of (refunded_no, "points");
+  g_assert_cmpint (points, >, 0);
+
+  /* Paid back: say how. */
+  assert_refused (act_new (refunded_no, "cancel", NULL, NULL), "MD005");
+  assert_state (refunded_no, "active");
+  result = act_ok (refunded_no, "cancel", "cash");
+  g_assert_cmpint (field (result, "refunded"), ==, 20000);
+  g_assert_cmpint (field (result, "forfeited"), ==, 0);
+  g_assert_cmpint (field (result, "points"), ==, points);
+  g_assert_cmpint (field (result, "balance"), ==, 0);
+  g_assert_cmpint (field (result, "points_balance"), ==, 0);
+  /* Cash paid out: the cash clearing accounts come back up by 300.00 recharged less 200.00 paid back. */
+  g_assert_cmpint (query_int ("SELECT coalesce(sum(balance), 0) FROM mdk.accounts WHERE kind = 'clearing' AND method = 'cash'"),
+                   ==, clearing_before - 30000 + 20000);
+
+  /* Forfeited: no method needed, and settlement does not credit the store. */
+  recharge (forfeited_no, 7700);
+  g_free (result);
+  {
+    gint64 owed_before = query_int ("SELECT coalesce(sum(owes), 0) FROM mdk.settlement('-infinity', 'infinity')");
+
+    result = act_ok (forfeited_no, "cancel", NULL);
+    g_assert_cmpint (field (result, "forfeited"), ==, 7700);
+    g_assert_cmpint (query_int ("SELECT coalesce(sum(owes), 0) FROM mdk.settlement('-infinity', 'infinity')"), ==, owed_before);
+  }
+  g_assert_cmpint (query_int ("SELECT sum(balance) FROM mdk.accounts WHERE kind = 'breakage'"), ==, 7700);
+
+  /* A group card with credit in use. */
+  {
+    g_autofree char *group = new_type ("T-GROUP", "group", ", credit_limit, max_affiliates", ", 50000, 5");
+    g_autofree char *group_no = issue_ok (group, NULL, NULL);
+    g_autofree char *holder = issue_ok (group, NULL, group_no);
+
+    g_free (consume (holder, 12300));
+    g_assert_cmpint (balance_of (group_no, "stored_value"), ==, -12300);
+    assert_refused (act_new (group_no, "cancel", "cash", NULL), "MD003");
+    assert_state (group_no, "active");
+    recharge (group_no, 12300);
+    g_free (act_ok (group_no, "cancel", "cash"));
+    assert_state (holder, "cancelled");
+  }
+  assert_ledger_sound ();
+}
+
+/* Lost and frozen cards are refused at once by sales and recharges;
+ * found and unfrozen, they work again. */
+static void
+test_lost_and_frozen_refused (void)
+{
+  g_autofree char *card_no = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *request = new_request ();
+  const char *params[] = { request, card_no, store_a };
+
+  recharge (card_no, 10000);
+  g_free (act_ok (card_no, "report_loss", NULL));
+  assert_refused (consume (card_no, 100), "MD002");
+  assert_refused (call ("SELECT mdk.recharge($1, $2, 100, 'cash', $3)", 3, params), "MD002");
+  g_free (act_ok (card_no, "found", NULL));
+  g_free (act_ok (card_no, "freeze", NULL));
+  assert_refused (consume (card_no, 100), "MD002");
+  g_free (act_ok (card_no, "unfreeze", NULL));
+  g_free (consume (card_no, 100));
+  g_assert_cmpint (balance_of (card_no, "stored_value"), ==, 9900);
+  assert_ledger_sound ();
+}
+
+/* A retry of an action returns its first result and does nothing more;
+ * a reason is needed; nobody changes a card's state by hand. */
+static void
+test_requests_and_guard (void)
+{
+  g_autofree char *card_no = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *request = new_request ();
+  g_autofree char *first = act (request, card_no, "replace", "cash", NULL);
+  g_autofree char *again = act (request, card_no, "replace", "cash", NULL);
+  g_autofree char *member = param_string ("SELECT member_id::text FROM mdk.cards WHERE card_no = $1", card_no);
+  const char *params[] = { card_no };
+
+  g_assert_nonnull (first);
+  g_assert_cmpstr (again, ==, first);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.cards WHERE member_id = $1::bigint", member), ==, 2);
+  assert_refused (act (request, card_no, "cancel", "cash", NULL), "MD001");
+
+  {
+    g_autofree char *fresh = issue_ok (personal_type, NULL, NULL);
+    g_autofree char *r1 = new_request ();
+    g_autofree char *r2 = new_request ();
+    const char *blank[] = { r1, fresh, store_a };
+    const char *unknown[] = { r2, store_a };
+
+    assert_refused (call ("SELECT mdk.card_action($1, $2, 'freeze', $3, '  ')", 3, blank), "MD005");
+    assert_refused (call ("SELECT mdk.card_action($1, 'NO-SUCH', 'freeze', $2, 'why')", 2, unknown), "P0002");
+  }
+
+  assert_refused (call ("UPDATE mdk.cards SET state = 'active' WHERE card_no = $1 RETURNING 1", 1, params), "42501");
+  assert_refused (call ("UPDATE mdk.card_events SET reason = 'x' RETURNING 1", 0, NULL), "42501");
+  assert_ledger_sound ();
+}
+
+/* Sets when a card was first issued: fees count from that date. */
+static void
+date_card (const char *card_no,
+           const char *issued_on)
+{
+  const char *params[] = { card_no, issued_on };
+  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn, "UPDATE mdk.cards SET fees_from = $2::date, "
+                                                     "fees_year = extract(year FROM $2::date) WHERE card_no = $1", 2, params);
+}
+
+static char *
+charge_annual_fees (const char *on)
+{
+  const char *params[] = { on };
+
+  return mdk_test_query_string_params (db->conn, "SELECT mdk.charge_annual_fees($1::date)::text", 1, params);
+}
+
+/* The annual fee: in the month the card was first issued, once a year
+ * however often the job runs, across February 29, after a replacement;
+ * due when the balance does not cover it, and paid at a counter. */
+static void
+test_annual_fees (void)
+{
+  g_autofree char *feeing = new_type ("T-ANNUAL", "gold", ", annual_fee, affiliate_annual_fee, max_affiliates",
+                                      ", 5000, 1500, 3");
+  g_autofree char *card_no = issue_ok (feeing, NULL, NULL);
+  g_autofree char *affiliate = issue_ok (feeing, NULL, card_no);
+  g_autofree char *run = NULL;
+
+  /* Only this test's cards owe fees. */
+  g_assert_cmpint (query_int ("SELECT count(*) FROM mdk.card_annual_fees"), ==, 0);
+  date_card (card_no, "2024-02-29");
+  date_card (affiliate, "2024-02-29");
+  recharge (card_no, 20000);
+
+  /* January 2025: not yet. */
+  run = charge_annual_fees ("2025-01-31");
+  g_assert_cmpint (field (run, "charged"), ==, 0);
+  /* February 2025 (no 29th): both, once however often it runs. */
+  g_free (run);
+  run = charge_annual_fees ("2025-02-01");
+  g_assert_cmpint (field (run, "charged"), ==, 2);
+  g_assert_cmpint (field (run, "amount"), ==, 6500);
+  g_free (run);
+  run = charge_annual_fees ("2025-02-28");
+  g_assert_cmpint (field (run, "charged"), ==, 0);
+  g_assert_cmpint (balance_of (card_no, "stored_value"), ==, 13500);
+
+  /* Replaced in 2025: the new card does not pay 2025 again. */
+  g_free (run);
+  run = act_ok (card_no, "replace", "cash");
+  {
+    g_autofree char *new_no = text_field (run, "new_card_no");
+
+    g_free (run);
+    run = charge_annual_fees ("2025-12-31");
+    g_assert_cmpint (field (run, "charged"), ==, 0);
+
+    /* 2028-02-29: 2026, 2027 and 2028 for each card; the balance covers
+     * 135.00 - 3 × 65.00 < 0 only in part: what it cannot cover is due. */
+    g_free (run);
+    run = charge_annual_fees ("2028-02-29");
+    g_assert_cmpint (field (run, "charged"), ==, 4);
+    g_assert_cmpint (field (run, "due"), ==, 2);
+    g_assert_cmpint (balance_of (new_no, "stored_value"), ==, 13500 - 2 * 5000 - 2 * 1500);
+    g_free (run);
+    run = charge_annual_fees ("2028-03-01");
+    g_assert_cmpint (field (run, "charged"), ==, 0);
+    g_assert_cmpint (field (run, "due"), ==, 2);
+
+    /* A due fee paid at the counter; twice is refused. */
+    {
+      g_autofree char *fee = param_string ("SELECT min(f.id)::text FROM mdk.card_annual_fees f WHERE f.transaction_id IS NULL "
+                                           "AND f.amount = 5000 AND $1 <> ''", new_no);
+      g_autofree char *r1 = new_request ();
+      g_autofree char *r2 = new_request ();
+      const char *pay[] = { r1, fee, store_a };
+      const char *again[] = { r2, fee, store_a };
+      g_autofree char *paid = call ("SELECT mdk.pay_card_fee($1, $2, 'cash', $3)", 3, pay);
+
+      g_assert_nonnull (paid);
+      g_assert_cmpint (field (paid, "amount"), ==, 5000);
+      assert_refused (call ("SELECT mdk.pay_card_fee($1, $2, 'cash', $3)", 3, again), "MD009");
+    }
+
+    /* A recharge lets the next run charge what is still due. */
+    recharge (new_no, 10000);
+    g_free (run);
+    run = charge_annual_fees ("2028-03-02");
+    g_assert_cmpint (field (run, "charged"), ==, 1);
+    g_assert_cmpint (field (run, "due"), ==, 0);
+    g_assert_cmpint (query_int ("SELECT count(*) FROM mdk.card_annual_fees"), ==, 8);
+    g_assert_cmpint (query_int ("SELECT count(*) FROM mdk.card_annual_fees WHERE transaction_id IS NULL"), ==, 0);
+  }
+  exec_ok ("UPDATE mdk.cards SET fees_year = 9999 WHERE fees_year < 9999");
+  assert_ledger_sound ();
+}
+
+/* Expiry: applied to cards in use whose validity has ended, once. */
+static void
+test_expiry (void)
+{
+  g_autofree char *ending = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *lasting = issue_ok (personal_type, NULL, NULL);
+  const char *params[] = { ending, lasting };
+  g_autoptr(PGresult) dated = mdk_test_exec_params (db->conn, "UPDATE mdk.cards SET expires_on = CASE card_no "
+                                                    "WHEN $1 THEN current_date - 1 ELSE current_date END "
+                                                    "WHERE card_no IN ($1, $2)", 2, params);
+
+  g_assert_cmpint (query_int ("SELECT mdk.expire_cards()"), ==, 1);
+  g_assert_cmpint (query_int ("SELECT mdk.expire_cards()"), ==, 0);
+  assert_state (ending, "expired");
+  assert_state (lasting, "active");
+  assert_refused (consume (ending, 100), "MD002");
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                              "WHERE c.card_no = $1 AND e.event = 'expired'", ending), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  mdk_test_init (&argc, &argv);
+  db = mdk_test_db_new_demo (40, 7);
+  store_a = mdk_test_query_string (db->conn, "SELECT min(id)::text FROM mdk.stores");
+  store_other_region = mdk_test_query_string (db->conn, "SELECT min(id)::text FROM mdk.stores WHERE region_id <> "
+                                              "(SELECT region_id FROM mdk.stores ORDER BY id LIMIT 1)");
+  /* No demo card owes an annual fee from before these tests. */
+  exec_ok ("UPDATE mdk.cards SET fees_year = 9999");
+  /* Demo cards whose validity has ended, before the tests count theirs. */
+  exec_ok ("SELECT mdk.expire_cards()");
+  personal_type = new_type ("T-PERSONAL", "personal",
+                            ", joining_fee, replacement_fee, max_affiliates, validity_months, points_rate_bp",
+                            ", 1000, 500, 2, 24, 10000");
+
+  g_test_add_func ("/cards/every-state-and-action", test_every_state_and_action);
+  g_test_add_func ("/cards/issue", test_issue);
+  g_test_add_func ("/cards/affiliates", test_affiliates);
+  g_test_add_func ("/cards/replace", test_replace);
+  g_test_add_func ("/cards/cancel", test_cancel);
+  g_test_add_func ("/cards/lost-and-frozen-refused", test_lost_and_frozen_refused);
+  g_test_add_func ("/cards/requests-and-guard", test_requests_and_guard);
+  g_test_add_func ("/cards/annual-fees", test_annual_fees);
+  g_test_add_func ("/cards/expiry", test_expiry);
+
+  return mdk_test_run ();
+}
