@@ -437,6 +437,12 @@ test_affiliates (void)
   g_autofree char *cancelled = NULL;
 
   assert_refused (issue_new (member, personal_type, store_a, "cash", primary, NULL), "MD010");
+  /* An affiliate card needs its primary. */
+  {
+    g_autofree char *affiliate_type = new_type ("T-AFFILIATE", "affiliate", "", "");
+
+    assert_refused (issue_new (member, affiliate_type, store_a, NULL, NULL, NULL), "MD005");
+  }
   assert_refused (issue_new (member, personal_type, store_a, "cash", first, NULL), "MD009");
 
   /* A cancelled affiliate frees its place. */
@@ -772,6 +778,30 @@ test_expiry (void)
   assert_refused (consume (ending, 100), "MD002");
   g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
                               "WHERE c.card_no = $1 AND e.event = 'expired'", ending), ==, 1);
+
+  /* The nightly job from the command line. */
+  {
+    const char *admin = g_getenv ("MDK_ADMIN");
+    g_autofree char *out = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { admin, "-d", db->conninfo, "card-jobs", NULL };
+    int status = 0;
+    g_autoptr(PGresult) ended = mdk_test_exec_params (db->conn, "UPDATE mdk.cards SET expires_on = current_date - 1 "
+                                                      "WHERE card_no = $1", 1, params + 1);
+
+    if (admin == NULL || !g_file_test (admin, G_FILE_TEST_IS_EXECUTABLE))
+      {
+        g_test_skip ("MDK_ADMIN does not name memberdesk-admin");
+        return;
+      }
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                                 &status, &error));
+    g_assert_no_error (error);
+    g_test_message ("%s", out);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (g_str_has_prefix (out, "1 "));
+    assert_state (lasting, "expired");
+  }
 }
 
 int

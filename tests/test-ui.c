@@ -19,6 +19,7 @@
 #include "finance/mdk-ledger-dialog.h"
 #include "finance/mdk-recharge-rules-window.h"
 #include "finance/mdk-transaction-window.h"
+#include "cards/mdk-card-dialog.h"
 #include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
 
@@ -869,6 +870,139 @@ test_batch_recharge (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Scrolls past the personal data and the membership, to the cards. */
+static void
+scroll_to_cards (GtkWidget *profile)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (find_scrolled_window (profile));
+
+  gtk_adjustment_set_value (adjustment, 1010);
+  mdk_test_wait_ms (400);
+}
+
+static void
+wait_for_card_dialog (MdkCardDialog *dialog)
+{
+  for (guint i = 0; i < 400 && mdk_card_dialog_get_busy (dialog); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_card_dialog_get_busy (dialog));
+  mdk_test_wait_ms (300);
+}
+
+static void
+wait_for_profile (MdkMemberWindow *profile)
+{
+  for (guint i = 0; i < 400 && mdk_member_window_get_busy (profile); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_member_window_get_busy (profile));
+  mdk_test_wait_ms (300);
+}
+
+/* A card's actions from the member's profile: each dialog says what
+ * happens to the money before it does it. */
+static void
+test_card_actions (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
+  g_autofree char *card = mdk_test_query_string (db->conn,
+    "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+    "WHERE t.code = 'SILVER' AND c.state = 'active' AND c.primary_card_id IS NULL "
+    "AND (c.expires_on IS NULL OR c.expires_on > current_date) ORDER BY c.id LIMIT 1");
+  g_autofree char *recharge = g_strdup_printf ("SELECT mdk.recharge(gen_random_uuid(), '%s', 88800, 'cash', 1)", card);
+  g_autofree char *new_card = NULL;
+  MdkMemberWindow *profile;
+  MdkCardDialog *dialog;
+  gint64 balance;
+
+  PQclear (mdk_test_exec (db->conn, recharge));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
+                                            "WHERE c.card_no = '%s' AND a.kind = 'stored_value'", card);
+
+    balance = mdk_test_query_int (db->conn, sql);
+  }
+  mdk_members_page_search (members, card);
+  wait_until_idle (window);
+  profile = mdk_members_page_open_member (members, 0);
+  g_assert_nonnull (profile);
+  gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1000);
+  wait_for_profile (profile);
+  scroll_to_cards (GTK_WIDGET (profile));
+  mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards");
+
+  /* Replace: the balance moves to a new number. */
+  dialog = mdk_member_window_card_action (profile, card, "replace");
+  g_assert_nonnull (dialog);
+  wait_for_card_dialog (dialog);
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-replace-confirm");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+  g_assert_nonnull (mdk_card_dialog_get_message (dialog));
+  mdk_card_dialog_set_field (dialog, "reason", "card worn out");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+  wait_for_card_dialog (dialog);
+  g_assert_true (mdk_card_dialog_get_done (dialog));
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-replace-done");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT n.card_no FROM mdk.cards o JOIN mdk.cards n ON n.replaces_card_id = o.id "
+                                            "WHERE o.card_no = '%s' AND o.state = 'replaced'", card);
+    g_autofree char *moved = NULL;
+
+    new_card = mdk_test_query_string (db->conn, sql);
+    g_free (sql);
+    sql = g_strdup_printf ("SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
+                           "WHERE c.card_no = '%s' AND a.kind = 'stored_value'", new_card);
+    /* The replacement fee, where the type has one, was taken from the balance. */
+    g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==,
+                     balance - mdk_test_query_int (db->conn, "SELECT replacement_fee FROM mdk.card_types WHERE code = 'SILVER'"));
+  }
+
+  /* The profile shows the new card; cancel it: the dialog says the
+   * balance is paid back, and asks how. */
+  wait_for_profile (profile);
+  dialog = mdk_member_window_card_action (profile, new_card, "cancel");
+  g_assert_nonnull (dialog);
+  wait_for_card_dialog (dialog);
+  mdk_card_dialog_set_field (dialog, "reason", "member moved away");
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-cancel-confirm");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+  wait_for_card_dialog (dialog);
+  g_assert_true (mdk_card_dialog_get_done (dialog));
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-cancel-done");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM mdk.cards WHERE card_no = '%s' AND state = 'cancelled'",
+                                            new_card);
+
+    g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 1);
+  }
+
+  /* A new card for the member. */
+  wait_for_profile (profile);
+  {
+    gint64 cards_before = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards");
+
+    dialog = mdk_member_window_issue_card (profile);
+    g_assert_nonnull (dialog);
+    wait_for_card_dialog (dialog);
+    mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-issue");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+    wait_for_card_dialog (dialog);
+    g_assert_true (mdk_card_dialog_get_done (dialog));
+    mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-issue-done");
+    g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards"), ==, cards_before + 1);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  wait_for_profile (profile);
+  scroll_to_cards (GTK_WIDGET (profile));
+  mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards-after");
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.ledger_problems()"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (profile));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -898,6 +1032,7 @@ main (int   argc,
   g_test_add_func ("/ui/import", test_import);
   g_test_add_func ("/ui/finance", test_finance);
   g_test_add_func ("/ui/batch-recharge", test_batch_recharge);
+  g_test_add_func ("/ui/card-actions", test_card_actions);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

@@ -41,11 +41,21 @@ ALTER TABLE mdk.card_types
   -- Promotional value and points are always forfeited.
   ADD COLUMN refund_on_cancel boolean NOT NULL DEFAULT true;
 
-UPDATE mdk.card_types t
-   SET number_next = coalesce((SELECT max(substr(c.card_no, length(t.number_prefix) + 1)::numeric)
-                               FROM mdk.cards c
-                               WHERE c.card_type_id = t.id AND length(c.card_no) = t.number_length
-                                 AND left(c.card_no, length(t.number_prefix)) = t.number_prefix), 0) + 1;
+-- Numbers continue after the highest of each type's cards: after a bulk
+-- load of cards (a migration of an older system, the demo chain), call it.
+CREATE FUNCTION mdk.continue_card_numbers () RETURNS void
+  LANGUAGE sql
+  AS $$
+    UPDATE mdk.card_types t
+       SET number_next = greatest(t.number_next,
+                                  coalesce((SELECT max(substr(c.card_no, length(t.number_prefix) + 1,
+                                                              t.number_length - length(t.number_prefix)
+                                                              - CASE WHEN t.number_luhn THEN 1 ELSE 0 END)::numeric)
+                                            FROM mdk.cards c
+                                            WHERE c.card_type_id = t.id AND length(c.card_no) = t.number_length
+                                              AND left(c.card_no, length(t.number_prefix)) = t.number_prefix), 0) + 1)
+  $$;
+SELECT mdk.continue_card_numbers();
 
 ALTER TABLE mdk.cards
   -- The card this one replaced.
@@ -320,7 +330,8 @@ CREATE FUNCTION mdk.card_event (p_card bigint, p_event mdk.card_event_kind, p_fr
 --   p_store            where it is issued; p_terminal: which terminal there, or NULL
 --   p_method           how the joining fee is paid at the counter (needed when there is one)
 --   p_primary_card_no  for an affiliate or a group holder's card, the primary card, which
---                      must be active and have fewer than its type's maximum of them
+--                      must be active and have fewer than its type's maximum of them;
+--                      needed for a type of the affiliate kind
 --   p_card_no          a pre-printed number, or NULL for the type's next one
 --
 -- The card is valid for the type's months from today (for ever without).
@@ -364,6 +375,9 @@ BEGIN
   END IF;
   IF member_status = 'blacklisted' THEN
     RAISE EXCEPTION 'member % is blacklisted', p_member USING ERRCODE = 'MD009';
+  END IF;
+  IF t.kind = 'affiliate' AND p_primary_card_no IS NULL THEN
+    RAISE EXCEPTION 'a card of type % is issued under a primary card', t.name USING ERRCODE = 'MD005';
   END IF;
   IF t.joining_fee > 0 AND p_method IS NULL THEN
     RAISE EXCEPTION 'say how the joining fee of % fen is paid', t.joining_fee USING ERRCODE = 'MD005';

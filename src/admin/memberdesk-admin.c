@@ -13,6 +13,7 @@
 
 static char *opt_dbname;
 static int opt_members = 1000;
+static char *opt_on;
 static gint64 opt_seed = 1;
 static char *opt_query;
 static char *opt_output;
@@ -33,6 +34,7 @@ static const GOptionEntry entries[] = {
   { "store", 0, 0, G_OPTION_ARG_STRING, &opt_store, N_("import: the home store (code or name) of rows that name none; recharge-batch: the store the batch is recharged at"), N_("STORE") },
   { "duplicates", 0, 0, G_OPTION_ARG_STRING, &opt_duplicates, N_("import: what to do with rows for existing members: skip (default), update or merge"), N_("POLICY") },
   { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report, N_("import, recharge-batch: write the rejected rows, with their reasons, to this CSV file"), N_("FILE") },
+  { "on", 0, 0, G_OPTION_ARG_STRING, &opt_on, N_("card-jobs: the day to run them for (default: today)"), N_("DATE") },
   { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run, N_("recharge-batch: check the file and print its total, and apply nothing"), NULL },
   { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_map, N_("import: what a column holds, overriding its header: COLUMN=name|mobile|gender|email|id_number|birthday|anniversary|store|group|tags|custom:KEY, or COLUMN= to ignore it"), N_("COLUMN=FIELD") },
   { NULL }
@@ -478,6 +480,39 @@ command_recharge_batch (Session  *session,
   return FALSE;
 }
 
+/* The nightly card jobs: expiry, then annual fees, each safe to run any
+ * number of times. */
+static gboolean
+command_card_jobs (Session  *session,
+                   GError  **error)
+{
+  const char *params[] = { opt_on };
+  g_autoptr(PGresult) expired = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *amount = NULL;
+
+  if (opt_on != NULL && !g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", opt_on, 0, 0))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--on takes a date such as 2026-11-25"));
+      return FALSE;
+    }
+  expired = mdk_pg_exec (session->conn, "SELECT mdk.expire_cards(coalesce($1::date, current_date))", 1, params, error);
+  if (expired == NULL)
+    return FALSE;
+  result = mdk_pg_exec (session->conn,
+                        "SELECT (f ->> 'charged')::bigint, (f ->> 'amount')::bigint, (f ->> 'due')::bigint "
+                        "FROM mdk.charge_annual_fees(coalesce($1::date, current_date)) AS f",
+                        1, params, error);
+  if (result == NULL)
+    return FALSE;
+
+  amount = mdk_money_format (mdk_pg_get_int64 (result, 0, 1), "¥");
+  /* Translators: numbers of cards and fees, and an amount */
+  g_print (_("%s cards expired; %s annual fees charged (%s); %s fees due, to be paid at a counter\n"),
+           PQgetvalue (expired, 0, 0), PQgetvalue (result, 0, 0), amount, PQgetvalue (result, 0, 2));
+  return TRUE;
+}
+
 static const struct {
   const char *name;
   gboolean (*run) (Session *, GError **);
@@ -493,6 +528,9 @@ static const struct {
     N_("“recharge-batch FILE --store STORE [--dry-run] [--report FILE]”: recharge the cards of a CSV or .xlsx file "
        "(card, amount in yuan, reference) as one batch; the same file never charges twice; exits with 0 only when "
        "every line was recharged") },
+  { "card-jobs", command_card_jobs,
+    N_("“card-jobs [--on DATE]”: expire the cards whose validity ended and charge the annual fees that came due; "
+       "safe to run any number of times, for a nightly job") },
 };
 
 static char *

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "mdk-card.h"
 
 struct _MdkCard
@@ -27,6 +29,13 @@ static const char * const field_names[MDK_CARD_N_FIELDS] = {
   "balance",
   "bonus-balance",
   "points-balance",
+  /* What can be done with it now (mdk.card_transitions), comma-separated. */
+  "actions",
+  "replacement-fee",
+  /* "t" when its stored value is paid back on cancellation. */
+  "refund-on-cancel",
+  /* The cards under it still in use or expired. */
+  "n-under",
 };
 
 static GParamSpec *properties[MDK_CARD_N_FIELDS + 2];
@@ -107,4 +116,24 @@ mdk_card_get_field (MdkCard      *self,
   g_return_val_if_fail (field < MDK_CARD_N_FIELDS, NULL);
 
   return self->fields[field];
+}
+
+/**
+ * mdk_card_state_label:
+ * @state: (nullable): a value of `mdk.card_state`
+ *
+ * Returns: the state in the person's language
+ */
+const char *
+mdk_card_state_label (const char *state)
+{
+  static const struct { const char *state; const char *label; } states[] = {
+    { "active", N_("Active") }, { "lost", N_("Reported lost") }, { "frozen", N_("Frozen") },
+    { "cancelled", N_("Cancelled") }, { "replaced", N_("Replaced") }, { "expired", N_("Expired") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_strcmp0 (state, states[i].state) == 0)
+      return _(states[i].label);
+  return state;
 }

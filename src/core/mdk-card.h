@@ -25,11 +25,16 @@ typedef enum
   MDK_CARD_FIELD_BALANCE,
   MDK_CARD_FIELD_BONUS_BALANCE,
   MDK_CARD_FIELD_POINTS_BALANCE,
+  MDK_CARD_FIELD_ACTIONS,
+  MDK_CARD_FIELD_REPLACEMENT_FEE,
+  MDK_CARD_FIELD_REFUND_ON_CANCEL,
+  MDK_CARD_FIELD_N_UNDER,
   MDK_CARD_N_FIELDS
 } MdkCardField;
 
 MdkCard *mdk_card_new (const char * const *fields);
 const char *mdk_card_get_field (MdkCard *self,
                                MdkCardField field);
+const char *mdk_card_state_label (const char *state);
 
 G_END_DECLS

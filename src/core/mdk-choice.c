@@ -146,6 +146,25 @@ mdk_choice_load_card_types (PGconn  *conn,
 }
 
 /**
+ * mdk_choice_load_issuable_card_types:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the card types that can be issued, in name
+ *   order with affiliate cards last, each labelled with its joining fee
+ *   when it has one, or %NULL
+ */
+GListModel *
+mdk_choice_load_issuable_card_types (PGconn  *conn,
+                                     GError **error)
+{
+  return load_choices (conn, "SELECT id, name || CASE WHEN joining_fee > 0 "
+                             "THEN ' · ¥' || to_char(joining_fee / 100.0, 'FM999999999990.00') ELSE '' END "
+                             "FROM mdk.card_types WHERE NOT is_retired "
+                             "ORDER BY kind = 'affiliate', name COLLATE mdk.pinyin, id", error);
+}
+
+/**
  * mdk_choice_load_stores:
  * @conn: a connection
  * @error: return location for a #GError

@@ -19,6 +19,8 @@ const char *mdk_choice_get_label           (MdkChoice   *self);
 GListModel *mdk_choice_load_card_types     (PGconn      *conn,
                                             GError     **error);
 
+GListModel *mdk_choice_load_issuable_card_types (PGconn *conn,
+                                                 GError **error);
 GListModel *mdk_choice_load_stores         (PGconn      *conn,
                                             GError     **error);
 

@@ -888,7 +888,8 @@ reset_sequences (PGconn  *conn,
         return FALSE;
     }
 
-  return TRUE;
+  /* New cards' numbers continue after the demo's. */
+  return mdk_pg_exec_command (conn, "SELECT mdk.continue_card_numbers()", 0, NULL, error);
 }
 
 /* The demo cards' first movements, through the ledger's own functions, so

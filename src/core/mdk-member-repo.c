@@ -930,7 +930,10 @@ static const char *select_custom_sql =
  * balances of the account each uses (an affiliate's is its primary's). */
 static const char *select_cards_sql =
   "SELECT c.card_no, t.name, t.kind::text, c.state::text, to_char(c.issued_at, 'YYYY-MM-DD'), "
-  "c.expires_on::text, p.card_no, s.name, b ->> 'balance', b ->> 'bonus_balance', b ->> 'points_balance' "
+  "c.expires_on::text, p.card_no, s.name, b ->> 'balance', b ->> 'bonus_balance', b ->> 'points_balance', "
+  "(SELECT string_agg(x.action::text, ',' ORDER BY x.action) FROM mdk.card_transitions x WHERE x.from_state = c.state), "
+  "t.replacement_fee::text, t.refund_on_cancel::text, "
+  "(SELECT count(*) FROM mdk.cards u WHERE u.primary_card_id = c.id AND u.state <> ALL ('{cancelled,replaced}'))::text "
   "FROM mdk.cards c "
   "JOIN mdk.card_types t ON t.id = c.card_type_id "
   "JOIN mdk.stores s ON s.id = c.issued_store_id "

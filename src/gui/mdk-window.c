@@ -23,7 +23,7 @@ typedef struct
 static const Section sections[] = {
   { "members", "system-users-symbolic", N_("Members"), NULL },
   { "cards", "auth-smartcard-symbolic", N_("Cards & Card Types"),
-    N_("The card type designer and the card lifecycle: issue, report loss, freeze, unfreeze, cancel and replace, with fees.") },
+    N_("The card type designer and the list of all cards. Cards are issued, reported lost, frozen, cancelled and replaced from a member's profile today.") },
   { "finance", "accessories-calculator-symbolic", N_("Finance"), NULL },
   { "points", "starred-symbolic", N_("Points"),
     N_("Points rules by store, terminal and purchase; accumulation, exchange, deduction and expiry.") },

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "cards/mdk-card-dialog.h"
 #include "common/mdk-status-page.h"
 #include "mdk-member-editor.h"
 #include "mdk-member-window.h"
@@ -43,20 +44,6 @@ channel_label (const char *channel)
   if (g_strcmp0 (channel, "batch_import") == 0)
     return _("Batch import");
   return channel;
-}
-
-static const char *
-card_state_label (const char *state)
-{
-  static const struct { const char *state; const char *label; } states[] = {
-    { "active", N_("Active") }, { "lost", N_("Reported lost") }, { "frozen", N_("Frozen") },
-    { "cancelled", N_("Cancelled") }, { "replaced", N_("Replaced") }, { "expired", N_("Expired") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    if (g_strcmp0 (state, states[i].state) == 0)
-      return _(states[i].label);
-  return state;
 }
 
 /* Resident ID numbers are shown as people in China expect to see them on
@@ -117,12 +104,49 @@ add_pending_group (MdkMemberWindow *self,
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), escaped);
 }
 
+/* The actions a card's state allows, as a menu of "member.card-action". */
+static GtkWidget *
+card_actions_button (MdkCard *card)
+{
+  const char *allowed = mdk_card_get_field (card, MDK_CARD_FIELD_ACTIONS);
+  g_auto(GStrv) actions = g_strsplit (allowed ? allowed : "", ",", -1);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  /* In the order a counter meets them. */
+  static const char * const order[] = { "report_loss", "found", "freeze", "unfreeze", "replace", "cancel" };
+  GtkWidget *button;
+  g_autofree char *tooltip = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (g_strv_contains ((const char * const *) actions, order[i]))
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (mdk_card_action_label (order[i]), NULL);
+
+        g_menu_item_set_action_and_target (item, "member.card-action", "(ss)",
+                                           mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO), order[i]);
+        g_menu_append_item (menu, item);
+      }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
+    return NULL;
+
+  button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  /* Translators: %s is a card number */
+  tooltip = g_strdup_printf (_("Actions for card %s"), mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO));
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  return button;
+}
+
 static void
 add_card_row (GtkWidget *group,
               MdkCard   *card)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *state = gtk_label_new (card_state_label (mdk_card_get_field (card, MDK_CARD_FIELD_STATE)));
+  GtkWidget *actions = card_actions_button (card);
+  GtkWidget *state = gtk_label_new (mdk_card_state_label (mdk_card_get_field (card, MDK_CARD_FIELD_STATE)));
   const char *primary = mdk_card_get_field (card, MDK_CARD_FIELD_PRIMARY_CARD_NO);
   const char *expires = mdk_card_get_field (card, MDK_CARD_FIELD_EXPIRES_ON);
   g_autofree char *validity = expires ? g_strdup_printf (_("valid until %s"), expires) : g_strdup (_("no expiry"));
@@ -148,6 +172,8 @@ add_card_row (GtkWidget *group,
   gtk_widget_add_css_class (state, g_strcmp0 (mdk_card_get_field (card, MDK_CARD_FIELD_STATE), "active") == 0
                                    ? "success" : "warning");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+  if (actions != NULL)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), actions);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
@@ -317,6 +343,13 @@ show_detail (MdkMemberWindow *self,
     }
 
   group = add_group (self, _("Cards"));
+  {
+    GtkWidget *issue = gtk_button_new_with_mnemonic (_("_Issue Card…"));
+
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (issue), "member.issue-card");
+    gtk_widget_add_css_class (issue, "flat");
+    adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), issue);
+  }
   for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
     {
       g_autoptr(MdkCard) card = g_list_model_get_item (cards, i);
@@ -384,6 +417,31 @@ on_member_saved (MdkMemberWindow *self)
 }
 
 static void
+on_card_changed (MdkMemberWindow *self)
+{
+  load (self);
+}
+
+static void
+issue_card_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  mdk_member_window_issue_card (MDK_MEMBER_WINDOW (widget));
+}
+
+static void
+card_action_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  const char *card_no, *action;
+
+  g_variant_get (parameter, "(&s&s)", &card_no, &action);
+  mdk_member_window_card_action (MDK_MEMBER_WINDOW (widget), card_no, action);
+}
+
+static void
 edit_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -422,6 +480,8 @@ mdk_member_window_class_init (MdkMemberWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_install_action (widget_class, "member.edit", NULL, edit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "member.edit", NULL);
+  gtk_widget_class_install_action (widget_class, "member.issue-card", NULL, issue_card_action);
+  gtk_widget_class_install_action (widget_class, "member.card-action", "(ss)", card_action_action);
 }
 
 static void
@@ -497,4 +557,77 @@ mdk_member_window_get_detail (MdkMemberWindow *self)
   g_return_val_if_fail (MDK_IS_MEMBER_WINDOW (self), NULL);
 
   return self->detail;
+}
+
+static void
+present_card_dialog (MdkMemberWindow *self,
+                     MdkCardDialog   *dialog)
+{
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (on_card_changed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * mdk_member_window_issue_card:
+ * @self: a #MdkMemberWindow
+ *
+ * Opens the dialog that issues the member a card; the profile reloads
+ * once it is issued.
+ *
+ * Returns: (transfer none) (nullable): the dialog, or %NULL before the member is loaded
+ */
+MdkCardDialog *
+mdk_member_window_issue_card (MdkMemberWindow *self)
+{
+  MdkCardDialog *dialog;
+
+  g_return_val_if_fail (MDK_IS_MEMBER_WINDOW (self), NULL);
+
+  if (self->detail == NULL)
+    return NULL;
+
+  dialog = mdk_card_dialog_new_issue (self->database, self->member_id, FIELD (self->detail, NAME));
+  present_card_dialog (self, dialog);
+  return dialog;
+}
+
+/**
+ * mdk_member_window_card_action:
+ * @self: a #MdkMemberWindow
+ * @card_no: one of the member's cards
+ * @action: an action its state allows (mdk.card_action)
+ *
+ * Opens the dialog that says what @action does to the card's money, and
+ * does it; the profile reloads once it is done.
+ *
+ * Returns: (transfer none) (nullable): the dialog, or %NULL when the member
+ *   has no such card
+ */
+MdkCardDialog *
+mdk_member_window_card_action (MdkMemberWindow *self,
+                               const char      *card_no,
+                               const char      *action)
+{
+  GListModel *cards;
+
+  g_return_val_if_fail (MDK_IS_MEMBER_WINDOW (self), NULL);
+
+  if (self->detail == NULL)
+    return NULL;
+
+  cards = mdk_member_detail_get_cards (self->detail);
+  for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
+    {
+      g_autoptr(MdkCard) card = g_list_model_get_item (cards, i);
+
+      if (g_strcmp0 (mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO), card_no) == 0)
+        {
+          MdkCardDialog *dialog = mdk_card_dialog_new_action (self->database, card, action);
+
+          present_card_dialog (self, dialog);
+          return dialog;
+        }
+    }
+  return NULL;
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mdk-core.h"
+#include "cards/mdk-card-dialog.h"
 #include "mdk-member-editor.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,9 @@ gboolean         mdk_member_window_get_busy (MdkMemberWindow *self);
 MdkMemberDetail *mdk_member_window_get_detail (MdkMemberWindow *self);
 
 MdkMemberEditor *mdk_member_window_edit     (MdkMemberWindow *self);
+MdkCardDialog   *mdk_member_window_issue_card (MdkMemberWindow *self);
+MdkCardDialog   *mdk_member_window_card_action (MdkMemberWindow *self,
+                                                const char      *card_no,
+                                                const char      *action);
 
 G_END_DECLS

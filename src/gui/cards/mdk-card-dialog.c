@@ -1,0 +1,714 @@
+/* mdk-card-dialog.c: issue a card to a member, or change a card's state
+ * (report it lost, found again, freeze, unfreeze, cancel, replace)
+ *
+ * The dialog is the confirmation: it says what will happen to the card's
+ * money before the button that does it. As in the ledger dialog, a request
+ * keeps its id until it is answered, and "Send Again" after a lost
+ * connection sends the same request, which lands at most once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "common/mdk-choice-widgets.h"
+#include "mdk-card-dialog.h"
+
+struct _MdkCardDialog
+{
+  AdwWindow          parent_instance;
+
+  AdwWindowTitle    *window_title;
+  GtkButton         *apply_button;
+  GtkSpinner        *spinner;
+  GtkRevealer       *message_revealer;
+  GtkLabel          *message_label;
+  GtkWidget         *result_group;
+  GtkListBox        *result_list;
+  GtkLabel          *explain_label;
+  GtkWidget         *issue_group;
+  AdwComboRow       *type_row;
+  AdwEntryRow       *under_row;
+  AdwEntryRow       *number_row;
+  AdwComboRow       *method_row;
+  AdwComboRow       *store_row;
+  AdwEntryRow       *reason_row;
+
+  MdkDatabase       *database;
+  MdkLedgerKind      kind;
+  gint64             member_id;
+  MdkCard           *card;
+  char              *action;
+  /* Replacement: the first method is "from the card's stored value". */
+  gboolean           method_from_card;
+  MdkLedgerRequest  *request;      /* sent, and not answered yet */
+  gboolean           sending;
+  gboolean           done;
+  GCancellable      *cancellable;
+  GSettings         *settings;
+};
+
+G_DEFINE_FINAL_TYPE (MdkCardDialog, mdk_card_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  APPLIED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const struct {
+  const char *action;
+  const char *title;
+  const char *button;
+  gboolean    destructive;
+} actions[] = {
+  { "report_loss", N_("Report Card Lost"), N_("_Report Lost"), TRUE },
+  { "found", N_("Card Found Again"), N_("_Found Again"), FALSE },
+  { "freeze", N_("Freeze Card"), N_("_Freeze"), TRUE },
+  { "unfreeze", N_("Unfreeze Card"), N_("_Unfreeze"), FALSE },
+  { "cancel", N_("Cancel Card"), N_("_Cancel Card"), TRUE },
+  { "replace", N_("Replace Card"), N_("_Replace Card"), FALSE },
+};
+
+static guint
+action_index (const char *action)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_strcmp0 (actions[i].action, action) == 0)
+      return i;
+  g_return_val_if_reached (0);
+}
+
+/**
+ * mdk_card_action_label:
+ * @action: a card action (mdk.card_action)
+ *
+ * Returns: the action as a menu item says it
+ */
+const char *
+mdk_card_action_label (const char *action)
+{
+  static const struct { const char *action; const char *label; } labels[] = {
+    { "report_loss", N_("Report Lost…") }, { "found", N_("Found Again…") }, { "freeze", N_("Freeze…") },
+    { "unfreeze", N_("Unfreeze…") }, { "cancel", N_("Cancel Card…") }, { "replace", N_("Replace Card…") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].action, action) == 0)
+      return _(labels[i].label);
+  return action;
+}
+
+static const char *
+card_field (MdkCardDialog *self,
+            MdkCardField   field)
+{
+  return mdk_card_get_field (self->card, field);
+}
+
+static gint64
+card_amount (MdkCardDialog *self,
+             MdkCardField   field)
+{
+  const char *text = card_field (self, field);
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+static char *
+format_money (gint64 fen)
+{
+  return mdk_money_format (fen, "¥");
+}
+
+static void
+show_message (MdkCardDialog *self,
+              const char    *message)
+{
+  gtk_label_set_label (self->message_label, message ? message : "");
+  gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
+}
+
+static gboolean
+refunds_on_cancel (MdkCardDialog *self)
+{
+  return g_strcmp0 (card_field (self, MDK_CARD_FIELD_REFUND_ON_CANCEL), "true") == 0;
+}
+
+static gboolean
+is_primary (MdkCardDialog *self)
+{
+  return card_field (self, MDK_CARD_FIELD_PRIMARY_CARD_NO) == NULL;
+}
+
+/* What the action does to the card and its money, in a sentence or three. */
+static char *
+explain_action (MdkCardDialog *self)
+{
+  g_autofree char *balance = format_money (card_amount (self, MDK_CARD_FIELD_BALANCE));
+  g_autofree char *bonus = format_money (card_amount (self, MDK_CARD_FIELD_BONUS_BALANCE));
+  g_autofree char *points = g_strdup_printf ("%" G_GINT64_FORMAT, card_amount (self, MDK_CARD_FIELD_POINTS_BALANCE));
+  gint64 under = card_amount (self, MDK_CARD_FIELD_N_UNDER);
+  const char *primary = card_field (self, MDK_CARD_FIELD_PRIMARY_CARD_NO);
+  GString *text = g_string_new (NULL);
+
+  if (g_str_equal (self->action, "report_loss"))
+    g_string_append (text, _("The card is blocked at once: it cannot pay or be recharged until it is found again "
+                             "or replaced. Nothing moves: "));
+  else if (g_str_equal (self->action, "freeze"))
+    g_string_append (text, _("The card cannot pay or be recharged until it is unfrozen, nor can the cards under "
+                             "it. Nothing moves: "));
+  else if (g_str_equal (self->action, "found") || g_str_equal (self->action, "unfreeze"))
+    g_string_append (text, _("The card can pay and be recharged again. Nothing moves: "));
+
+  if (g_str_equal (self->action, "cancel"))
+    {
+      g_string_append (text, _("This cannot be undone: the card and its number are closed for good. "));
+      if (!is_primary (self))
+        g_string_append_printf (text, _("The card stops drawing on the account of %s, which is not touched."), primary);
+      else
+        {
+          gint64 paid = card_amount (self, MDK_CARD_FIELD_BALANCE);
+
+          if (paid > 0 && refunds_on_cancel (self))
+            g_string_append_printf (text, _("Its stored value of %s is paid back to the member, as chosen below. "),
+                                    balance);
+          else if (paid > 0)
+            g_string_append_printf (text, _("Its stored value of %s is forfeited: this card type does not pay it back. "),
+                                    balance);
+          g_string_append_printf (text, _("Promotional value of %s and %s points are forfeited."), bonus, points);
+          if (under > 0)
+            g_string_append_printf (text, " %s",
+                                    g_dngettext (GETTEXT_PACKAGE, "The card under it is cancelled too.",
+                                                 "The cards under it are cancelled too.", under));
+        }
+    }
+  else if (g_str_equal (self->action, "replace"))
+    {
+      gint64 fee = card_amount (self, MDK_CARD_FIELD_REPLACEMENT_FEE);
+
+      g_string_append (text, _("A new card of the same type, with a new number, takes this card's place. "));
+      if (is_primary (self))
+        g_string_append_printf (text, _("Its stored value of %s, promotional value of %s and %s points move to "
+                                        "the new card exactly, with the cards under it. "),
+                                balance, bonus, points);
+      else
+        g_string_append_printf (text, _("The new card draws on the account of %s, as this one does. "), primary);
+      g_string_append (text, _("This number can never be used again. "));
+      if (fee > 0)
+        {
+          g_autofree char *money = format_money (fee);
+
+          g_string_append_printf (text, _("The replacement fee is %s."), money);
+        }
+      else
+        g_string_append (text, _("There is no replacement fee."));
+    }
+  else if (is_primary (self))
+    /* Translators: the end of a sentence that starts "Nothing moves: " */
+    g_string_append_printf (text, _("its stored value of %s, promotional value of %s and %s points stay on it."),
+                            balance, bonus, points);
+  else
+    g_string_append_printf (text, _("it draws on the account of %s."), primary);
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+update_apply_button (MdkCardDialog *self)
+{
+  const char *label;
+
+  if (self->request != NULL && !self->sending)
+    label = _("Send _Again");
+  else if (self->kind == MDK_LEDGER_ISSUE_CARD)
+    label = _("_Issue Card");
+  else
+    label = _(actions[action_index (self->action)].button);
+  gtk_button_set_label (self->apply_button, label);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), !self->sending && !self->done);
+  gtk_spinner_set_spinning (self->spinner, self->sending);
+}
+
+static const char *
+selected_method (MdkCardDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->method_row);
+
+  if (self->method_from_card)
+    {
+      if (selected == 0)
+        return NULL;
+      selected--;
+    }
+  return selected < g_strv_length ((char **) mdk_payment_methods) ? mdk_payment_methods[selected] : NULL;
+}
+
+static const char *
+row_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static void
+mark_invalid (AdwEntryRow *row,
+              gboolean     invalid)
+{
+  if (invalid)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+/* The form as a request; NULL, with a message, when it is not complete. */
+static MdkLedgerRequest *
+build_request (MdkCardDialog *self)
+{
+  g_autoptr(MdkLedgerRequest) request = mdk_ledger_request_new (self->kind);
+  g_autofree char *reason = g_strstrip (g_strdup (row_text (self->reason_row)));
+  g_autofree char *under = g_strstrip (g_strdup (row_text (self->under_row)));
+  g_autofree char *number = g_strstrip (g_strdup (row_text (self->number_row)));
+  const char *problem = NULL;
+
+  if (self->kind == MDK_LEDGER_ISSUE_CARD)
+    {
+      if (mdk_choice_row_get_id (self->type_row) == 0)
+        problem = _("Choose the card type.");
+    }
+  else
+    {
+      mark_invalid (self->reason_row, *reason == '\0');
+      if (*reason == '\0')
+        problem = _("Say why: the reason is kept with the card's history.");
+    }
+  if (problem == NULL && mdk_choice_row_get_id (self->store_row) == 0)
+    problem = _("Choose the store.");
+  if (problem != NULL)
+    {
+      show_message (self, problem);
+      return NULL;
+    }
+
+  request->store_id = mdk_choice_row_get_id (self->store_row);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->method_row)))
+    request->method = g_strdup (selected_method (self));
+  if (self->kind == MDK_LEDGER_ISSUE_CARD)
+    {
+      request->member_id = self->member_id;
+      request->card_type_id = mdk_choice_row_get_id (self->type_row);
+      request->primary_card_no = *under ? g_steal_pointer (&under) : NULL;
+      request->new_card_no = *number ? g_steal_pointer (&number) : NULL;
+    }
+  else
+    {
+      request->card_no = g_strdup (card_field (self, MDK_CARD_FIELD_CARD_NO));
+      request->action = g_strdup (self->action);
+      request->reason = g_steal_pointer (&reason);
+    }
+  return g_steal_pointer (&request);
+}
+
+static void
+add_result_row (MdkCardDialog *self,
+                const char    *title,
+                char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  gtk_list_box_append (self->result_list, row);
+  g_free (value);
+}
+
+static void
+show_result (MdkCardDialog         *self,
+             const MdkLedgerResult *result)
+{
+  if (self->kind == MDK_LEDGER_ISSUE_CARD)
+    add_result_row (self, _("Card issued"), g_strdup (result->card_no));
+  else if (g_str_equal (self->action, "replace"))
+    add_result_row (self, _("New card"), g_strdup (result->card_no));
+  else
+    add_result_row (self, _("State now"), g_strdup (mdk_card_state_label (result->state)));
+  if (result->fee > 0)
+    add_result_row (self, _("Fee"), format_money (result->fee));
+  if (result->refunded > 0)
+    add_result_row (self, _("Paid back"), format_money (result->refunded));
+  if (result->forfeited > 0)
+    add_result_row (self, _("Stored value forfeited"), format_money (result->forfeited));
+  if (result->cancelled_under > 0)
+    add_result_row (self, _("Cards under it cancelled"), g_strdup_printf ("%" G_GINT64_FORMAT, result->cancelled_under));
+  if (self->kind == MDK_LEDGER_CARD_ACTION)
+    {
+      add_result_row (self, _("Balance now"), format_money (result->balance));
+      add_result_row (self, _("Promotional value now"), format_money (result->bonus_balance));
+      add_result_row (self, _("Points now"), g_strdup_printf ("%" G_GINT64_FORMAT, result->points_balance));
+    }
+  gtk_widget_set_visible (self->result_group, TRUE);
+}
+
+static void
+on_field_changed (MdkCardDialog *self)
+{
+  /* Another request now: a new id. */
+  if (!self->sending)
+    g_clear_pointer (&self->request, mdk_ledger_request_free);
+  update_apply_button (self);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(MdkCardDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree MdkLedgerResult *answer = mdk_ledger_send_finish (MDK_DATABASE (source), result, &error);
+
+  self->sending = FALSE;
+  if (answer != NULL)
+    {
+      g_clear_pointer (&self->request, mdk_ledger_request_free);
+      self->done = TRUE;
+      show_message (self, NULL);
+      show_result (self, answer);
+      gtk_widget_set_sensitive (self->issue_group, FALSE);
+      g_signal_emit (self, signals[APPLIED], 0, answer->card_no);
+    }
+  else if (g_error_matches (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_CONNECTION_LOST) ||
+           g_error_matches (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_CONNECTION_FAILED))
+    {
+      g_autofree char *message = g_strdup_printf ("%s %s", error->message,
+                                                  _("It is not known whether this was done. Press Send Again: "
+                                                    "the same request is sent, and it is never done twice."));
+
+      show_message (self, message);
+    }
+  else
+    {
+      g_clear_pointer (&self->request, mdk_ledger_request_free);
+      show_message (self, error->message);
+    }
+  update_apply_button (self);
+}
+
+static void
+apply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  MdkCardDialog *self = MDK_CARD_DIALOG (widget);
+
+  if (self->sending || self->done)
+    return;
+  if (self->request == NULL && !(self->request = build_request (self)))
+    return;
+
+  self->sending = TRUE;
+  g_settings_set_int64 (self->settings, "entry-store-id", self->request->store_id);
+  show_message (self, NULL);
+  update_apply_button (self);
+  mdk_ledger_send_async (self->database, self->request, self->cancellable, on_sent, g_object_ref (self));
+}
+
+static void
+on_entry_activated (MdkCardDialog *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "card.apply", NULL);
+}
+
+static void
+on_types_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdkCardDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) lists = mdk_choice_lists_load_finish (MDK_DATABASE (source), result, &error);
+  g_autoptr(GtkExpression) expression = NULL;
+
+  if (lists == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message);
+      return;
+    }
+
+  expression = gtk_property_expression_new (MDK_TYPE_CHOICE, NULL, "label");
+  adw_combo_row_set_expression (self->type_row, expression);
+  adw_combo_row_set_model (self->type_row, g_ptr_array_index (lists, 0));
+  update_apply_button (self);
+}
+
+/* Fills the method row: for a replacement, the card's own stored value
+ * first. */
+static void
+set_methods (MdkCardDialog *self,
+             gboolean       from_card)
+{
+  g_autoptr(GtkStringList) methods = gtk_string_list_new (NULL);
+
+  self->method_from_card = from_card;
+  if (from_card)
+    gtk_string_list_append (methods, _("From the card's stored value"));
+  for (guint i = 0; mdk_payment_methods[i] != NULL; i++)
+    gtk_string_list_append (methods, mdk_payment_method_label (mdk_payment_methods[i]));
+  adw_combo_row_set_model (self->method_row, G_LIST_MODEL (methods));
+  /* The card's stored value, or cash (the first method). */
+  adw_combo_row_set_selected (self->method_row, 0);
+}
+
+static void
+setup (MdkCardDialog *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (self->kind == MDK_LEDGER_ISSUE_CARD)
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("Issue Card"));
+      adw_window_title_set_title (self->window_title, _("Issue Card"));
+      gtk_label_set_label (self->explain_label,
+                           _("The card is active at once. A joining fee, where the type has one, is taken at "
+                             "the counter. A card under another card (an affiliate's, or a group card's holder) "
+                             "spends from that card's account."));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Joining fee paid by"));
+      set_methods (self, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->reason_row), FALSE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->apply_button), "suggested-action");
+      mdk_choice_lists_load_async (self->database, self->cancellable, on_types_loaded, g_object_ref (self),
+                                   mdk_choice_load_issuable_card_types, NULL);
+    }
+  else
+    {
+      guint i = action_index (self->action);
+      g_autofree char *explanation = explain_action (self);
+      gboolean cancel = g_str_equal (self->action, "cancel");
+      gboolean replace = g_str_equal (self->action, "replace");
+
+      gtk_window_set_title (GTK_WINDOW (self), _(actions[i].title));
+      adw_window_title_set_title (self->window_title, _(actions[i].title));
+      /* Translators: a card's number and type */
+      subtitle = g_strdup_printf (_("%s · %s"), card_field (self, MDK_CARD_FIELD_CARD_NO),
+                                  card_field (self, MDK_CARD_FIELD_CARD_TYPE));
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+      gtk_label_set_label (self->explain_label, explanation);
+      gtk_widget_set_visible (self->issue_group, FALSE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->apply_button),
+                                actions[i].destructive ? "destructive-action" : "suggested-action");
+      if (cancel && is_primary (self) && refunds_on_cancel (self) && card_amount (self, MDK_CARD_FIELD_BALANCE) > 0)
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Paid back by"));
+          set_methods (self, FALSE);
+        }
+      else if (replace && card_amount (self, MDK_CARD_FIELD_REPLACEMENT_FEE) > 0)
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Replacement fee paid"));
+          set_methods (self, TRUE);
+        }
+      else
+        gtk_widget_set_visible (GTK_WIDGET (self->method_row), FALSE);
+    }
+
+  mdk_store_row_load (self->store_row, self->database, g_settings_get_int64 (self->settings, "entry-store-id"),
+                      self->cancellable);
+  update_apply_button (self);
+}
+
+static void
+mdk_card_dialog_dispose (GObject *object)
+{
+  MdkCardDialog *self = MDK_CARD_DIALOG (object);
+
+  /* A request on its way is not called back: the database still answers it once. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->database);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->card);
+  g_clear_pointer (&self->action, g_free);
+  g_clear_pointer (&self->request, mdk_ledger_request_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MDK_TYPE_CARD_DIALOG);
+
+  G_OBJECT_CLASS (mdk_card_dialog_parent_class)->dispose (object);
+}
+
+static void
+mdk_card_dialog_class_init (MdkCardDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mdk_card_dialog_dispose;
+
+  /**
+   * MdkCardDialog::applied:
+   * @self: the dialog
+   * @card_no: the card issued, the new card of a replacement, or the card changed
+   *
+   * The database did what was asked.
+   */
+  signals[APPLIED] = g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mdk-card-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, message_label);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, result_group);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, result_list);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, explain_label);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, issue_group);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, type_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, under_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, number_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, method_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, store_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, reason_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
+
+  gtk_widget_class_install_action (widget_class, "card.apply", NULL, apply_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "card.apply", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+mdk_card_dialog_init (MdkCardDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new ("io.github.memberdesk.Memberdesk");
+}
+
+/**
+ * mdk_card_dialog_new_issue:
+ * @database: the database
+ * @member_id: the member who gets the card
+ * @member_name: their name, for the title
+ *
+ * Returns: (transfer floating): a dialog that issues a card
+ */
+MdkCardDialog *
+mdk_card_dialog_new_issue (MdkDatabase *database,
+                           gint64       member_id,
+                           const char  *member_name)
+{
+  MdkCardDialog *self;
+
+  g_return_val_if_fail (MDK_IS_DATABASE (database), NULL);
+
+  self = g_object_new (MDK_TYPE_CARD_DIALOG, NULL);
+  self->database = g_object_ref (database);
+  self->kind = MDK_LEDGER_ISSUE_CARD;
+  self->member_id = member_id;
+  setup (self);
+  adw_window_title_set_subtitle (self->window_title, member_name);
+  return self;
+}
+
+/**
+ * mdk_card_dialog_new_action:
+ * @database: the database
+ * @card: the card, as the member's profile shows it
+ * @action: a card action (mdk.card_action) allowed in the card's state
+ *
+ * Returns: (transfer floating): a dialog that says what @action will do,
+ *   and does it
+ */
+MdkCardDialog *
+mdk_card_dialog_new_action (MdkDatabase *database,
+                            MdkCard     *card,
+                            const char  *action)
+{
+  MdkCardDialog *self;
+
+  g_return_val_if_fail (MDK_IS_DATABASE (database), NULL);
+  g_return_val_if_fail (MDK_IS_CARD (card), NULL);
+
+  self = g_object_new (MDK_TYPE_CARD_DIALOG, NULL);
+  self->database = g_object_ref (database);
+  self->kind = MDK_LEDGER_CARD_ACTION;
+  self->card = g_object_ref (card);
+  self->action = g_strdup (action);
+  setup (self);
+  return self;
+}
+
+/**
+ * mdk_card_dialog_set_field:
+ * @self: a #MdkCardDialog
+ * @field: "reason", "under" or "number"
+ * @text: what to type there
+ *
+ * Types into a field, as a person would.
+ */
+void
+mdk_card_dialog_set_field (MdkCardDialog *self,
+                           const char    *field,
+                           const char    *text)
+{
+  AdwEntryRow *row = NULL;
+
+  g_return_if_fail (MDK_IS_CARD_DIALOG (self));
+
+  if (g_str_equal (field, "reason"))
+    row = self->reason_row;
+  else if (g_str_equal (field, "under"))
+    row = self->under_row;
+  else if (g_str_equal (field, "number"))
+    row = self->number_row;
+  g_return_if_fail (row != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/**
+ * mdk_card_dialog_get_busy:
+ * @self: a #MdkCardDialog
+ *
+ * Returns: %TRUE while a request or a list is on its way
+ */
+gboolean
+mdk_card_dialog_get_busy (MdkCardDialog *self)
+{
+  g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
+
+  return self->sending || adw_combo_row_get_model (self->store_row) == NULL ||
+         (self->kind == MDK_LEDGER_ISSUE_CARD && adw_combo_row_get_model (self->type_row) == NULL);
+}
+
+/**
+ * mdk_card_dialog_get_done:
+ * @self: a #MdkCardDialog
+ *
+ * Returns: %TRUE once the database did what was asked
+ */
+gboolean
+mdk_card_dialog_get_done (MdkCardDialog *self)
+{
+  g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
+
+  return self->done;
+}
+
+/**
+ * mdk_card_dialog_get_message:
+ * @self: a #MdkCardDialog
+ *
+ * Returns: (nullable): the message shown, if any
+ */
+const char *
+mdk_card_dialog_get_message (MdkCardDialog *self)
+{
+  g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), NULL);
+
+  return gtk_revealer_get_reveal_child (self->message_revealer) ? gtk_label_get_label (self->message_label) : NULL;
+}
