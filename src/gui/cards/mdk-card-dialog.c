@@ -68,7 +68,8 @@ static const struct {
   { "found", N_("Card Found Again"), N_("_Found Again"), FALSE },
   { "freeze", N_("Freeze Card"), N_("_Freeze"), TRUE },
   { "unfreeze", N_("Unfreeze Card"), N_("_Unfreeze"), FALSE },
-  { "cancel", N_("Cancel Card"), N_("_Cancel Card"), TRUE },
+  /* Not "_Cancel": Close has C. */
+  { "cancel", N_("Cancel Card"), N_("C_ancel Card"), TRUE },
   { "replace", N_("Replace Card"), N_("_Replace Card"), FALSE },
 };
 
@@ -378,7 +379,12 @@ on_sent (GObject      *source,
       self->done = TRUE;
       show_message (self, NULL);
       show_result (self, answer);
+      /* What was going to happen has happened: the result says it. */
+      gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
       gtk_widget_set_sensitive (self->issue_group, FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->method_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->store_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->reason_row), FALSE);
       g_signal_emit (self, signals[APPLIED], 0, answer->card_no);
     }
   else if (g_error_matches (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_CONNECTION_LOST) ||
