@@ -530,8 +530,27 @@ test_replace (void)
   g_free (consume (affiliate, 1000));
   g_assert_cmpint (balance_of (new_no, "stored_value"), ==, paid - 1500);
 
-  /* The old number is dead: not usable, not replaceable, not reissued. */
+  /* The old number is dead: not usable, not replaceable, not reissued,
+   * and nothing is reversed onto it. */
   assert_refused (consume (old_no, 100), "MD002");
+  {
+    g_autofree char *plain = new_type ("T-PLAIN", "general", ", has_stored_value", ", true");
+    g_autofree char *plain_no = issue_ok (plain, NULL, NULL);
+    g_autofree char *plain_sale = NULL;
+    g_autofree char *request = new_request ();
+    g_autofree char *transaction = NULL;
+
+    recharge (plain_no, 3000);
+    plain_sale = consume (plain_no, 1000);
+    transaction = g_strdup_printf ("%" G_GINT64_FORMAT, field (plain_sale, "transaction"));
+    g_free (act_ok (plain_no, "replace", "cash"));
+    {
+      const char *params[] = { request, transaction };
+
+      /* Reversing the sale would give 10.00 back to the dead card. */
+      assert_refused (call ("SELECT mdk.reverse($1, $2::bigint, 'entered twice')", 2, params), "MD007");
+    }
+  }
   assert_refused (act_new (old_no, "replace", "cash", NULL), "MD009");
   assert_refused (issue_new (member, personal_type, store_a, "cash", NULL, old_no), "MD011");
 
@@ -760,6 +779,100 @@ test_annual_fees (void)
   assert_ledger_sound ();
 }
 
+/* A fee raised from nothing is not charged for the years before; a fee
+ * left due follows its card's replacement and is paid on the new card. */
+static void
+test_annual_fee_raised_and_due (void)
+{
+  g_autofree char *free_type = new_type ("T-FREE", "silver", "", "");
+  g_autofree char *card_no = issue_ok (free_type, NULL, NULL);
+  g_autofree char *sql = g_strdup_printf ("UPDATE mdk.card_types SET annual_fee = 4000 WHERE id = %s", free_type);
+  g_autofree char *run = NULL;
+  g_autofree char *replaced = NULL;
+  g_autofree char *new_no = NULL;
+
+  date_card (card_no, "2024-02-29");
+  run = charge_annual_fees ("2025-03-01");
+  g_assert_cmpint (field (run, "charged"), ==, 0);
+  g_assert_cmpint (field (run, "due"), ==, 0);
+  exec_ok (sql);
+  g_free (run);
+  run = charge_annual_fees ("2025-03-02");
+  g_assert_cmpint (field (run, "charged"), ==, 0);
+  g_assert_cmpint (field (run, "due"), ==, 0);
+
+  /* 2026: due, as the card holds nothing. */
+  g_free (run);
+  run = charge_annual_fees ("2026-02-01");
+  g_assert_cmpint (field (run, "charged"), ==, 0);
+  g_assert_cmpint (field (run, "due"), ==, 1);
+
+  /* Replaced: the fee is the new card's, and still due. */
+  replaced = act_ok (card_no, "replace", "cash");
+  new_no = text_field (replaced, "new_card_no");
+  g_free (run);
+  run = charge_annual_fees ("2026-02-02");
+  g_assert_cmpint (field (run, "due"), ==, 1);
+  {
+    g_autofree char *fee = param_string ("SELECT f.id::text FROM mdk.card_annual_fees f JOIN mdk.cards c ON c.id = f.card_id "
+                                         "WHERE c.card_no = $1 AND f.transaction_id IS NULL", new_no);
+    g_autofree char *request = new_request ();
+    const char *pay[] = { request, fee, store_a };
+    g_autofree char *paid = call ("SELECT mdk.pay_card_fee($1, $2, 'cash', $3)", 3, pay);
+    g_autofree char *paid_card = text_field (paid, "card_no");
+
+    g_assert_cmpstr (paid_card, ==, new_no);
+  }
+  g_free (run);
+  run = charge_annual_fees ("2026-02-03");
+  g_assert_cmpint (field (run, "due"), ==, 0);
+  exec_ok ("UPDATE mdk.cards SET fees_year = 9999 WHERE fees_year < 9999");
+  assert_ledger_sound ();
+}
+
+/* A request on a card waits for an action on it, and sees its outcome:
+ * a recharge sent while the card is being replaced is refused, not left
+ * on the dead card. */
+static void
+test_action_and_request_race (void)
+{
+  g_autofree char *card_no = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *action_request = new_request ();
+  g_autofree char *recharge_request = new_request ();
+  const char *action[] = { action_request, card_no, store_a };
+  const char *recharge_params[] = { recharge_request, card_no, store_a };
+  PGconn *other = PQconnectdb (db->conninfo);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (other), ==, CONNECTION_OK);
+  recharge (card_no, 5000);
+  exec_ok ("BEGIN");
+  result = PQexecParams (db->conn, "SELECT mdk.card_action($1, $2, 'replace', $3, 'worn out', 'cash')", 3, NULL,
+                         action, NULL, NULL, 0);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  PQclear (result);
+
+  g_assert_true (PQsendQueryParams (other, "SELECT mdk.recharge($1, $2, 100, 'cash', $3)", 3, NULL, recharge_params,
+                                    NULL, NULL, 0));
+  /* It waits for the replacement. */
+  g_usleep (300 * 1000);
+  g_assert_true (PQconsumeInput (other));
+  g_assert_true (PQisBusy (other));
+  exec_ok ("COMMIT");
+
+  result = PQgetResult (other);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "MD002");
+  PQclear (result);
+  while ((result = PQgetResult (other)) != NULL)
+    PQclear (result);
+  PQfinish (other);
+
+  g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
+                              "WHERE c.card_no = $1", card_no), ==, 0);
+  assert_ledger_sound ();
+}
+
 /* Expiry: applied to cards in use whose validity has ended, once. */
 static void
 test_expiry (void)
@@ -804,6 +917,60 @@ test_expiry (void)
   }
 }
 
+/* The card list: every page in order, newest first, and each filter as
+ * plain SQL has it. */
+static void
+test_list (void)
+{
+  static const struct { gint64 type; const char *state; gboolean by_store; gboolean by_region; const char *where; } cases[] = {
+    { 0, NULL, FALSE, FALSE, "true" },
+    { 0, "cancelled", FALSE, FALSE, "c.state = 'cancelled'" },
+    { 1, "active", FALSE, FALSE, "c.card_type_id = 1 AND c.state = 'active'" },
+    { 0, NULL, TRUE, FALSE, "c.issued_store_id = $1::bigint" },
+    { 0, NULL, FALSE, TRUE, "c.issued_store_id IN (SELECT id FROM mdk.stores WHERE region_id = $1::bigint)" },
+  };
+  g_autofree char *region = param_string ("SELECT region_id::text FROM mdk.stores WHERE id = $1::bigint", store_a);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MdkCardQuery) query = mdk_card_query_new ();
+      g_autofree char *sql = g_strdup_printf ("SELECT c.id FROM mdk.cards c WHERE %s ORDER BY c.id DESC", cases[i].where);
+      const char *param = cases[i].by_store ? store_a : cases[i].by_region ? region : NULL;
+      const char *params[] = { param };
+      g_autoptr(PGresult) expected = mdk_test_exec_params (db->conn, sql, param ? 1 : 0, params);
+      g_autoptr(GError) error = NULL;
+      MdkPageKey after = { NULL, 0 };
+      guint found = 0;
+
+      query->card_type_id = cases[i].type;
+      query->state = g_strdup (cases[i].state);
+      query->store_id = cases[i].by_store ? g_ascii_strtoll (store_a, NULL, 10) : 0;
+      query->region_id = cases[i].by_region ? g_ascii_strtoll (region, NULL, 10) : 0;
+      g_assert_cmpint (mdk_card_list_count (db->conn, query, &error), ==, PQntuples (expected));
+      g_assert_cmpint (PQntuples (expected), >, 0);
+
+      for (;;)
+        {
+          g_autoptr(GPtrArray) page = mdk_card_list_fetch (db->conn, query, found ? &after : NULL, 17, &error);
+
+          g_assert_no_error (error);
+          for (guint row = 0; row < page->len; row++, found++)
+            {
+              MdkCardRecord *card = g_ptr_array_index (page, row);
+
+              g_assert_cmpint (mdk_record_get_id (MDK_RECORD (card)), ==, mdk_pg_get_int64 (expected, found, 0));
+              g_assert_nonnull (mdk_card_record_get_field (card, MDK_CARD_RECORD_FIELD_CARD_NO));
+              g_assert_nonnull (mdk_card_record_get_field (card, MDK_CARD_RECORD_FIELD_MEMBER_NAME));
+            }
+          if (page->len < 17)
+            break;
+          after.id = mdk_record_get_id (g_ptr_array_index (page, page->len - 1));
+        }
+      g_test_message ("case %u: %u cards", i, found);
+      g_assert_cmpint (found, ==, PQntuples (expected));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -829,7 +996,10 @@ main (int   argc,
   g_test_add_func ("/cards/lost-and-frozen-refused", test_lost_and_frozen_refused);
   g_test_add_func ("/cards/requests-and-guard", test_requests_and_guard);
   g_test_add_func ("/cards/annual-fees", test_annual_fees);
+  g_test_add_func ("/cards/annual-fee-raised-and-due", test_annual_fee_raised_and_due);
+  g_test_add_func ("/cards/action-and-request-race", test_action_and_request_race);
   g_test_add_func ("/cards/expiry", test_expiry);
+  g_test_add_func ("/cards/list", test_list);
 
   return mdk_test_run ();
 }

@@ -20,6 +20,7 @@
 #include "finance/mdk-recharge-rules-window.h"
 #include "finance/mdk-transaction-window.h"
 #include "cards/mdk-card-dialog.h"
+#include "cards/mdk-cards-page.h"
 #include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
 
@@ -111,7 +112,7 @@ test_sections (void)
   g_assert_true (ADW_IS_STATUS_PAGE (mdk_window_get_section_page (window, "points")));
   {
     g_autofree char *sentence = g_strdup_printf (_("%s This section is not built yet."), "");
-    const char *description = adw_status_page_get_description (ADW_STATUS_PAGE (mdk_window_get_section_page (window, "cards")));
+    const char *description = adw_status_page_get_description (ADW_STATUS_PAGE (mdk_window_get_section_page (window, "visits")));
 
     /* The sentence that says so, in the person's language */
     g_assert_true (g_str_has_suffix (description, g_strstrip (sentence)));
@@ -1000,6 +1001,41 @@ test_card_actions (void)
   mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards-after");
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.ledger_problems()"), ==, 0);
   gtk_window_destroy (GTK_WINDOW (profile));
+
+  /* The Cards section: every card, then the cancelled ones, newest first;
+   * a card opens its member's profile. */
+  {
+    MdkCardsPage *cards = MDK_CARDS_PAGE (mdk_window_get_section_page (window, "cards"));
+    MdkPagedList *list;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "cards"));
+    list = MDK_PAGED_LIST (mdk_cards_page_get_list (cards));
+    for (guint i = 0; i < 400 && (mdk_paged_list_get_loading (list) || g_list_model_get_n_items (G_LIST_MODEL (list)) == 0); i++)
+      mdk_test_wait_ms (25);
+    mdk_test_wait_ms (400);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
+                      mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards"));
+    mdk_test_save_screenshot (GTK_WIDGET (window), "cards-section");
+    mdk_cards_page_filter_state (cards, "cancelled");
+    for (guint i = 0; i < 400 && mdk_paged_list_get_loading (list); i++)
+      mdk_test_wait_ms (25);
+    mdk_test_wait_ms (400);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
+                      mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards WHERE state = 'cancelled'"));
+    mdk_test_save_screenshot (GTK_WIDGET (window), "cards-section-cancelled");
+    {
+      g_autoptr(MdkCardRecord) newest = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+      /* The card cancelled above is the newest cancelled one. */
+      g_assert_cmpstr (mdk_card_record_get_field (newest, MDK_CARD_RECORD_FIELD_CARD_NO), ==, new_card);
+      profile = mdk_cards_page_open_card (cards, 0);
+      g_assert_nonnull (profile);
+      wait_for_profile (profile);
+      g_assert_cmpstr (mdk_member_detail_get_field (mdk_member_window_get_detail (profile), MDK_MEMBER_DETAIL_FIELD_NAME), ==,
+                       mdk_card_record_get_field (newest, MDK_CARD_RECORD_FIELD_MEMBER_NAME));
+      gtk_window_destroy (GTK_WINDOW (profile));
+    }
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -620,6 +620,8 @@ BEGIN
             card.daily_limit, card.id, coalesce(card.first_card_id, card.id), card.fees_from, card.fees_year)
     RETURNING * INTO new_card;
     UPDATE mdk.cards SET primary_card_id = new_card.id WHERE primary_card_id = card.id;
+    -- Annual fees still due are the new card's to pay.
+    UPDATE mdk.card_annual_fees SET card_id = new_card.id WHERE card_id = card.id AND transaction_id IS NULL;
     IF card.primary_card_id IS NULL THEN
       transfer_txn := mdk.transfer_balances(mdk.derived_request(p_request, 'transfer'), card.id, new_card.id,
                                             p_store, p_terminal, p_reason);
@@ -666,10 +668,10 @@ BEGIN
     FROM (SELECT id, state FROM mdk.cards WHERE expires_on < p_on AND state IN ('active', 'lost', 'frozen')
           ORDER BY id FOR UPDATE) old
     WHERE c.id = old.id
-    RETURNING c.id, old.state
+    RETURNING c.id, old.state, c.expires_on
   )
   INSERT INTO mdk.card_events (card_id, event, from_state, to_state, reason, operator_id)
-  SELECT e.id, 'expired', e.state, 'expired', 'valid until ' || (p_on - 1), mdk.current_operator_id()
+  SELECT e.id, 'expired', e.state, 'expired', 'valid until ' || e.expires_on, mdk.current_operator_id()
   FROM expired e;
   GET DIAGNOSTICS n = ROW_COUNT;
   PERFORM set_config('mdk.changing_card', 'off', true);
@@ -704,6 +706,7 @@ DECLARE
   holder bigint;
   paid_from bigint;
   txn bigint;
+  recorded bigint;
   charged integer := 0;
   total bigint := 0;
 BEGIN
@@ -721,11 +724,20 @@ BEGIN
       AND CASE WHEN c.primary_card_id IS NULL THEN t.annual_fee ELSE t.affiliate_annual_fee END > 0
     ORDER BY y.year, c.id
     ON CONFLICT (first_card_id, year) DO NOTHING
-    RETURNING card_id, year
+    RETURNING card_id
   )
-  UPDATE mdk.cards c SET fees_year = d.year
-  FROM (SELECT card_id, max(year) AS year FROM due GROUP BY card_id) d
-  WHERE c.id = d.card_id AND c.fees_year < d.year;
+  SELECT count(*) INTO recorded FROM due;
+  -- Every card in use counts its years as recorded once their fee month has
+  -- begun, with or without a fee, so that a fee raised later is not charged
+  -- for the years before it.
+  UPDATE mdk.cards c
+     SET fees_year = CASE WHEN make_date(extract(year FROM p_on)::integer, extract(month FROM c.fees_from)::integer, 1)
+                               <= p_on
+                          THEN extract(year FROM p_on)::integer ELSE extract(year FROM p_on)::integer - 1 END
+   WHERE c.state IN ('active', 'lost', 'frozen')
+     AND c.fees_year < CASE WHEN make_date(extract(year FROM p_on)::integer, extract(month FROM c.fees_from)::integer, 1)
+                                 <= p_on
+                            THEN extract(year FROM p_on)::integer ELSE extract(year FROM p_on)::integer - 1 END;
 
   FOR fee IN SELECT f.id, f.year, f.amount, c.id AS card_id, c.primary_card_id, c.issued_store_id,
                     coalesce(c.first_card_id, c.id) AS first_card_id
@@ -736,7 +748,12 @@ BEGIN
   LOOP
     PERFORM 1 FROM mdk.card_annual_fees f WHERE f.id = fee.id AND f.transaction_id IS NULL FOR UPDATE;
     CONTINUE WHEN NOT FOUND;
+    -- Cards before accounts, the primary first, as mdk.card_action() and
+    -- mdk.usable_card() take them: the job never deadlocks with them.
     holder := coalesce(fee.primary_card_id, fee.card_id);
+    PERFORM 1 FROM mdk.cards c WHERE c.id = holder FOR KEY SHARE;
+    PERFORM 1 FROM mdk.cards c WHERE c.id = fee.card_id AND c.state IN ('active', 'lost', 'frozen') FOR KEY SHARE;
+    CONTINUE WHEN NOT FOUND;
     paid_from := mdk.card_account(holder, 'stored_value');
     PERFORM 1 FROM mdk.accounts a WHERE a.id = paid_from AND a.balance - fee.amount >= a.floor FOR UPDATE;
     CONTINUE WHEN NOT FOUND;
@@ -801,17 +818,32 @@ END
 $$;
 
 -- A card under another is refused while its primary is frozen or has
--- ended, besides everything mdk.usable_card() refused before.
+-- ended, besides everything mdk.usable_card() refused before. The cards
+-- are locked (FOR KEY SHARE, the primary first): a request waits for a
+-- card action on them, mdk.card_action() taking them FOR UPDATE, and sees
+-- its outcome, so that nothing lands on a card replaced or cancelled
+-- meanwhile.
 CREATE OR REPLACE FUNCTION mdk.usable_card (p_card_no text, OUT card mdk.cards, OUT card_type mdk.card_types,
                                             OUT holder bigint)
   LANGUAGE plpgsql
   AS $$
 DECLARE
   found_card record;
+  primary_id bigint;
   primary_state mdk.card_state;
 BEGIN
-  SELECT c, t INTO found_card
-  FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id WHERE c.card_no = p_card_no;
+  SELECT c.primary_card_id INTO primary_id FROM mdk.cards c WHERE c.card_no = p_card_no;
+  LOOP
+    IF primary_id IS NOT NULL THEN
+      SELECT c.state INTO primary_state FROM mdk.cards c WHERE c.id = primary_id FOR KEY SHARE;
+    END IF;
+    SELECT c, t INTO found_card
+    FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id WHERE c.card_no = p_card_no
+    FOR KEY SHARE OF c;
+    -- A replacement of the primary moved the card meanwhile: lock its new one.
+    EXIT WHEN found_card IS NULL OR (found_card.c).primary_card_id IS NOT DISTINCT FROM primary_id;
+    primary_id := (found_card.c).primary_card_id;
+  END LOOP;
   IF found_card IS NULL THEN
     RAISE EXCEPTION 'there is no card %', p_card_no USING ERRCODE = 'no_data_found';
   END IF;
@@ -827,11 +859,8 @@ BEGIN
   IF card.expires_on IS NOT NULL AND card.expires_on < current_date THEN
     RAISE EXCEPTION 'card % expired on %', p_card_no, card.expires_on USING ERRCODE = 'MD002';
   END IF;
-  IF card.primary_card_id IS NOT NULL THEN
-    SELECT c.state INTO primary_state FROM mdk.cards c WHERE c.id = card.primary_card_id;
-    IF primary_state NOT IN ('active', 'lost') THEN
-      RAISE EXCEPTION 'the card that card % draws on is %', p_card_no, primary_state USING ERRCODE = 'MD002';
-    END IF;
+  IF card.primary_card_id IS NOT NULL AND primary_state NOT IN ('active', 'lost') THEN
+    RAISE EXCEPTION 'the card that card % draws on is %', p_card_no, primary_state USING ERRCODE = 'MD002';
   END IF;
   holder := coalesce(card.primary_card_id, card.id);
 END
@@ -854,14 +883,26 @@ CREATE OR REPLACE VIEW mdk.settlement_movements AS
   JOIN mdk.stores s ON s.id = chain.store_id
   WHERE value.moved IS NOT NULL;
 
--- The balances a replacement or a cancellation moved stay where they are:
--- such transactions are not reversed.
+-- The balances a replacement or a cancellation moved stay where they are,
+-- and nothing is reversed onto a card that was replaced or cancelled (or
+-- whose primary was): its accounts are closed.
 CREATE FUNCTION mdk.transactions_reversible () RETURNS trigger
   LANGUAGE plpgsql
   AS $$
+DECLARE
+  original record;
 BEGIN
-  IF (SELECT o.kind::text IN ('card_transfer', 'card_cancel') FROM mdk.transactions o WHERE o.id = NEW.original_id) THEN
+  SELECT o.kind::text AS kind, c.state AS card_state, p.state AS primary_state INTO original
+  FROM mdk.transactions o
+  LEFT JOIN mdk.cards c ON c.id = o.card_id
+  LEFT JOIN mdk.cards p ON p.id = c.primary_card_id
+  WHERE o.id = NEW.original_id;
+  IF original.kind IN ('card_transfer', 'card_cancel') THEN
     RAISE EXCEPTION 'a card''s replacement or cancellation cannot be reversed' USING ERRCODE = 'MD007';
+  END IF;
+  IF original.card_state IN ('replaced', 'cancelled') OR original.primary_state IN ('replaced', 'cancelled') THEN
+    RAISE EXCEPTION 'the card of transaction % was replaced or cancelled: its accounts are closed', NEW.original_id
+      USING ERRCODE = 'MD007';
   END IF;
   RETURN NEW;
 END

@@ -184,7 +184,7 @@ static const struct {
   { "MD002", MDK_LEDGER_ERROR_CARD_UNUSABLE, N_("The card cannot be used for this.") },
   { "MD003", MDK_LEDGER_ERROR_INSUFFICIENT, N_("The card does not have enough stored value or points.") },
   { "MD004", MDK_LEDGER_ERROR_NOT_PERMITTED, N_("Head office has not allowed recharges at this store or by this operator.") },
-  { "MD005", MDK_LEDGER_ERROR_INVALID, N_("The amounts do not add up.") },
+  { "MD005", MDK_LEDGER_ERROR_INVALID, N_("The request is missing something, or its amounts do not add up.") },
   { "MD006", MDK_LEDGER_ERROR_REFUND_TOO_LARGE, N_("That is more than remains of the sale to refund.") },
   { "MD007", MDK_LEDGER_ERROR_NOT_REVERSIBLE, N_("This transaction cannot be reversed.") },
   { "P0002", MDK_LEDGER_ERROR_NOT_FOUND, N_("There is no such card, store or transaction.") },

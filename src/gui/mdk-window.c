@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "common/mdk-status-page.h"
+#include "cards/mdk-cards-page.h"
 #include "finance/mdk-finance-page.h"
 #include "mdk-window.h"
 #include "members/mdk-members-page.h"
@@ -22,8 +23,7 @@ typedef struct
 
 static const Section sections[] = {
   { "members", "system-users-symbolic", N_("Members"), NULL },
-  { "cards", "auth-smartcard-symbolic", N_("Cards & Card Types"),
-    N_("The card type designer and the list of all cards. Cards are issued, reported lost, frozen, cancelled and replaced from a member's profile today.") },
+  { "cards", "auth-smartcard-symbolic", N_("Cards & Card Types"), NULL },
   { "finance", "accessories-calculator-symbolic", N_("Finance"), NULL },
   { "points", "starred-symbolic", N_("Points"),
     N_("Points rules by store, terminal and purchase; accumulation, exchange, deduction and expiry.") },
@@ -55,6 +55,7 @@ struct _MdkWindow
   MdkOrgPage     *org_page;
   MdkMembersPage *members_page;
   MdkFinancePage *finance_page;
+  MdkCardsPage   *cards_page;
   MdkContext     *context;
   GCancellable   *progress_cancellable;
   GSettings      *settings;
@@ -129,6 +130,8 @@ build_sections (MdkWindow *self)
         page = GTK_WIDGET (self->members_page = g_object_new (MDK_TYPE_MEMBERS_PAGE, NULL));
       else if (g_str_equal (section->id, "finance"))
         page = GTK_WIDGET (self->finance_page = g_object_new (MDK_TYPE_FINANCE_PAGE, NULL));
+      else if (g_str_equal (section->id, "cards"))
+        page = GTK_WIDGET (self->cards_page = g_object_new (MDK_TYPE_CARDS_PAGE, NULL));
       else
         page = create_placeholder_page (section);
 
@@ -210,6 +213,7 @@ reload_action (GtkWidget  *widget,
   MdkWindow *self = MDK_WINDOW (widget);
 
   mdk_org_page_reload (self->org_page);
+  mdk_cards_page_reload (self->cards_page);
 }
 
 static void
@@ -506,6 +510,7 @@ mdk_window_set_context (MdkWindow  *self,
   mdk_org_page_set_database (self->org_page, mdk_context_get_database (context));
   mdk_members_page_set_database (self->members_page, mdk_context_get_database (context));
   mdk_finance_page_set_database (self->finance_page, mdk_context_get_database (context));
+  mdk_cards_page_set_database (self->cards_page, mdk_context_get_database (context));
   g_signal_connect_object (mdk_members_page_get_list (self->members_page), "notify::loading",
                            G_CALLBACK (on_page_loading_changed), self, G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);

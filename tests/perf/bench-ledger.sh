@@ -43,7 +43,7 @@ CREATE TABLE bench_cards (n integer PRIMARY KEY, card_no text NOT NULL);
 INSERT INTO bench_cards
   SELECT row_number() OVER (ORDER BY c.id), c.card_no
   FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id
-  WHERE t.has_stored_value AND c.state = 'active' AND (c.expires_on IS NULL OR c.expires_on >= current_date);
+  WHERE t.has_stored_value AND c.primary_card_id IS NULL AND c.state = 'active' AND (c.expires_on IS NULL OR c.expires_on >= current_date);
 SELECT count(mdk.recharge(gen_random_uuid(), card_no, 100000000, 'cash', (SELECT min(id) FROM mdk.stores)))
   FROM bench_cards;
 CREATE TABLE bench_stores (n integer PRIMARY KEY, store_id bigint NOT NULL);

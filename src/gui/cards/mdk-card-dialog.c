@@ -44,7 +44,10 @@ struct _MdkCardDialog
   gboolean           method_from_card;
   MdkLedgerRequest  *request;      /* sent, and not answered yet */
   gboolean           sending;
+  /* The connection dropped before the answer: only the same request may go. */
+  gboolean           outcome_unknown;
   gboolean           done;
+  gboolean           disposed;
   GCancellable      *cancellable;
   GSettings         *settings;
 };
@@ -354,11 +357,22 @@ show_result (MdkCardDialog         *self,
   gtk_widget_set_visible (self->result_group, TRUE);
 }
 
+/* The form can change while no request is in doubt. */
+static void
+set_form_sensitive (MdkCardDialog *self,
+                    gboolean       sensitive)
+{
+  gtk_widget_set_sensitive (self->issue_group, sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->method_row), sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->store_row), sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reason_row), sensitive);
+}
+
 static void
 on_field_changed (MdkCardDialog *self)
 {
-  /* Another request now: a new id. */
-  if (!self->sending)
+  /* Another request now: a new id; but never while one may have landed. */
+  if (!self->sending && !self->outcome_unknown)
     g_clear_pointer (&self->request, mdk_ledger_request_free);
   update_apply_button (self);
 }
@@ -372,19 +386,21 @@ on_sent (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree MdkLedgerResult *answer = mdk_ledger_send_finish (MDK_DATABASE (source), result, &error);
 
+  /* Closed while it was on its way: the database answered all the same. */
+  if (self->disposed)
+    return;
+
   self->sending = FALSE;
   if (answer != NULL)
     {
       g_clear_pointer (&self->request, mdk_ledger_request_free);
+      self->outcome_unknown = FALSE;
       self->done = TRUE;
       show_message (self, NULL);
       show_result (self, answer);
       /* What was going to happen has happened: the result says it. */
       gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
-      gtk_widget_set_sensitive (self->issue_group, FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->method_row), FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->store_row), FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->reason_row), FALSE);
+      set_form_sensitive (self, FALSE);
       g_signal_emit (self, signals[APPLIED], 0, answer->card_no);
     }
   else if (g_error_matches (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_CONNECTION_LOST) ||
@@ -394,11 +410,16 @@ on_sent (GObject      *source,
                                                   _("It is not known whether this was done. Press Send Again: "
                                                     "the same request is sent, and it is never done twice."));
 
+      /* A changed form would be a new request, and could be done twice. */
+      self->outcome_unknown = TRUE;
+      set_form_sensitive (self, FALSE);
       show_message (self, message);
     }
   else
     {
       g_clear_pointer (&self->request, mdk_ledger_request_free);
+      self->outcome_unknown = FALSE;
+      set_form_sensitive (self, TRUE);
       show_message (self, error->message);
     }
   update_apply_button (self);
@@ -420,7 +441,8 @@ apply_action (GtkWidget  *widget,
   g_settings_set_int64 (self->settings, "entry-store-id", self->request->store_id);
   show_message (self, NULL);
   update_apply_button (self);
-  mdk_ledger_send_async (self->database, self->request, self->cancellable, on_sent, g_object_ref (self));
+  /* Not cancelled when the dialog closes: a card action is not half done. */
+  mdk_ledger_send_async (self->database, self->request, NULL, on_sent, g_object_ref (self));
 }
 
 static void
@@ -531,7 +553,8 @@ mdk_card_dialog_dispose (GObject *object)
 {
   MdkCardDialog *self = MDK_CARD_DIALOG (object);
 
-  /* A request on its way is not called back: the database still answers it once. */
+  /* A request on its way still lands; its answer finds the dialog closed. */
+  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->database);

@@ -40,6 +40,9 @@ struct _MdkLedgerDialog
   MdkLedgerKind      kind;
   MdkLedgerRequest  *request;      /* sent, and not answered yet */
   gboolean           sending;
+  /* The connection dropped before the answer: only the same request may go. */
+  gboolean           outcome_unknown;
+  gboolean           disposed;
   guint              lookup_id;
   GCancellable      *lookup_cancellable;
   GCancellable      *cancellable;
@@ -337,11 +340,20 @@ look_up_card (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The form can change while no request is in doubt. */
+static void
+set_form_sensitive (MdkLedgerDialog *self,
+                    gboolean         sensitive)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->card_row), sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->payment_group), sensitive);
+}
+
 static void
 on_field_changed (MdkLedgerDialog *self)
 {
-  /* Another request now: a new id. */
-  if (!self->sending)
+  /* Another request now: a new id; but never while one may have landed. */
+  if (!self->sending && !self->outcome_unknown)
     g_clear_pointer (&self->request, mdk_ledger_request_free);
   update_rows (self);
   update_apply_button (self);
@@ -366,7 +378,13 @@ on_sent (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree MdkLedgerResult *answer = mdk_ledger_send_finish (MDK_DATABASE (source), result, &error);
 
+  /* Closed while it was on its way: the database answered all the same. */
+  if (self->disposed)
+    return;
+
   self->sending = FALSE;
+  self->outcome_unknown = FALSE;
+  set_form_sensitive (self, TRUE);
 
   if (answer != NULL)
     {
@@ -389,6 +407,9 @@ on_sent (GObject      *source,
                                                   _("It is not known whether this was applied. Press Send Again: "
                                                     "the same request is sent, and it is never applied twice."));
 
+      /* A changed form would be a new request, and could be applied twice. */
+      self->outcome_unknown = TRUE;
+      set_form_sensitive (self, FALSE);
       show_message (self, message);
     }
   else
@@ -415,7 +436,8 @@ apply_action (GtkWidget  *widget,
   g_settings_set_int64 (self->settings, "entry-store-id", self->request->store_id);
   show_message (self, NULL);
   update_apply_button (self);
-  mdk_ledger_send_async (self->database, self->request, self->cancellable, on_sent, g_object_ref (self));
+  /* Not cancelled when the dialog closes: the request lands or not as a whole. */
+  mdk_ledger_send_async (self->database, self->request, NULL, on_sent, g_object_ref (self));
 }
 
 static void
@@ -461,7 +483,8 @@ mdk_ledger_dialog_dispose (GObject *object)
   g_clear_handle_id (&self->lookup_id, g_source_remove);
   g_cancellable_cancel (self->lookup_cancellable);
   g_clear_object (&self->lookup_cancellable);
-  /* A request on its way is not called back: the database still answers it once. */
+  /* A request on its way still lands; its answer finds the dialog closed. */
+  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->database);

@@ -27,6 +27,7 @@ struct _MdkTransactionWindow
   MdkTransaction      *transaction;   /* as last loaded */
   GPtrArray           *rows;          /* the rows added to the groups */
   MdkLedgerRequest    *request;       /* a refund or reversal on its way or unanswered */
+  gboolean             disposed;
   GCancellable        *cancellable;
   gboolean             loading;
 };
@@ -232,8 +233,13 @@ on_sent (GObject      *source,
   g_autoptr(MdkTransactionWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree MdkLedgerResult *answer = mdk_ledger_send_finish (MDK_DATABASE (source), result, &error);
-  MdkLedgerKind kind = self->request != NULL ? self->request->kind : MDK_LEDGER_REVERSE;
+  MdkLedgerKind kind;
 
+  /* Closed while it was on its way: the database answered all the same. */
+  if (self->disposed)
+    return;
+
+  kind = self->request != NULL ? self->request->kind : MDK_LEDGER_REVERSE;
   gtk_spinner_set_spinning (self->spinner, FALSE);
   if (answer == NULL)
     {
@@ -275,7 +281,8 @@ send (MdkTransactionWindow *self)
 {
   gtk_spinner_set_spinning (self->spinner, TRUE);
   show_message (self, NULL);
-  mdk_ledger_send_async (self->database, self->request, self->cancellable, on_sent, g_object_ref (self));
+  /* Not cancelled when the window closes: the request lands or not as a whole. */
+  mdk_ledger_send_async (self->database, self->request, NULL, on_sent, g_object_ref (self));
 }
 
 static void
@@ -418,6 +425,7 @@ mdk_transaction_window_dispose (GObject *object)
 {
   MdkTransactionWindow *self = MDK_TRANSACTION_WINDOW (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->database);
