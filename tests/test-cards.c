@@ -786,7 +786,8 @@ test_annual_fee_raised_and_due (void)
 {
   g_autofree char *free_type = new_type ("T-FREE", "silver", "", "");
   g_autofree char *card_no = issue_ok (free_type, NULL, NULL);
-  g_autofree char *sql = g_strdup_printf ("UPDATE mdk.card_types SET annual_fee = 4000 WHERE id = %s", free_type);
+  g_autofree char *sql = g_strdup_printf ("SELECT mdk.change_card_terms(%s, '{\"annual_fee\": 4000}', 'a fee from now on'), "
+                                          "mdk.move_cards_to_current_terms(%s, 'the new fee for all')", free_type, free_type);
   g_autofree char *run = NULL;
   g_autofree char *replaced = NULL;
   g_autofree char *new_no = NULL;
@@ -870,6 +871,94 @@ test_action_and_request_race (void)
 
   g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
                               "WHERE c.card_no = $1", card_no), ==, 0);
+  assert_ledger_sound ();
+}
+
+static gint64
+sale_discount (const char *card_no,
+               const char *lines)
+{
+  g_autofree char *request = new_request ();
+  const char *params[] = { request, card_no, store_a, lines };
+  g_autofree char *sale = call ("SELECT mdk.consume($1, $2, $3, NULL, 10000, $4::jsonb)", 4, params);
+
+  g_assert_nonnull (sale);
+  return field (sale, "discount");
+}
+
+/* A change to a type in use is a new version: cards sold before keep
+ * their terms (discount, discounts by category, replacement fee), through
+ * a replacement too, until head office moves them; new cards get the new
+ * ones. Only head office changes terms. */
+static void
+test_versioned_terms (void)
+{
+  g_autofree char *type = new_type ("T-VERSIONED", "gold", ", has_discount, discount_bp, replacement_fee",
+                                    ", true, 1000, 300");
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO mdk.card_type_category_discounts (card_type_id, category, discount_bp) "
+                                          "VALUES (%s, 'FOOD', 500)", type);
+  g_autofree char *old_no = NULL;
+  g_autofree char *new_no = NULL;
+  g_autofree char *replaced = NULL;
+  g_autofree char *replacement = NULL;
+  const char *food = "[{\"category\": \"FOOD\", \"amount\": 10000}]";
+
+  exec_ok (sql);
+  old_no = issue_ok (type, NULL, NULL);
+  recharge (old_no, 100000);
+
+  {
+    const char *params[] = { type, "{\"discount_bp\": 2000, \"replacement_fee\": 900, "
+                             "\"category_discounts\": {\"FOOD\": 3000}}" };
+    g_autoptr(PGresult) changed = mdk_test_exec_params (db->conn, "SELECT mdk.change_card_terms($1::bigint, $2::jsonb, "
+                                                        "'autumn terms')", 2, params);
+
+    g_assert_cmpstr (PQgetvalue (changed, 0, 0), ==, "2");
+  }
+  new_no = issue_ok (type, NULL, NULL);
+  recharge (new_no, 100000);
+
+  g_assert_cmpint (sale_discount (old_no, NULL), ==, 1000);
+  g_assert_cmpint (sale_discount (new_no, NULL), ==, 2000);
+  g_assert_cmpint (sale_discount (old_no, food), ==, 500);
+  g_assert_cmpint (sale_discount (new_no, food), ==, 3000);
+
+  /* A replacement keeps the old terms, and pays the old fee. */
+  replaced = act_ok (old_no, "replace", NULL);
+  g_assert_cmpint (field (replaced, "fee"), ==, 300);
+  replacement = text_field (replaced, "new_card_no");
+  g_assert_cmpint (sale_discount (replacement, NULL), ==, 1000);
+
+  /* Unknown terms and missing reasons are refused; nobody but head office
+   * may change terms. */
+  {
+    const char *unknown[] = { type, "{\"discount\": 5}" };
+    const char *params[] = { type };
+
+    assert_refused (call ("SELECT mdk.change_card_terms($1::bigint, $2::jsonb, 'typo')::text", 2, unknown), "MD005");
+    assert_refused (call ("SELECT mdk.move_cards_to_current_terms($1::bigint, ' ')::text", 1, params), "MD005");
+    exec_ok ("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cards_clerk') THEN "
+             "CREATE ROLE cards_clerk LOGIN; END IF; END $$");
+    exec_ok ("GRANT USAGE ON SCHEMA mdk TO cards_clerk; GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA mdk TO cards_clerk; "
+             "GRANT USAGE ON ALL SEQUENCES IN SCHEMA mdk TO cards_clerk");
+    exec_ok ("SET SESSION AUTHORIZATION cards_clerk");
+    assert_refused (call ("SELECT mdk.change_card_terms($1::bigint, '{\"discount_bp\": 0}', 'mine')::text", 1, params),
+                    "42501");
+    exec_ok ("RESET SESSION AUTHORIZATION");
+  }
+
+  /* Head office moves the old cards to the current terms. */
+  {
+    const char *params[] = { type };
+    g_autoptr(PGresult) moved = mdk_test_exec_params (db->conn, "SELECT mdk.move_cards_to_current_terms($1::bigint, "
+                                                      "'one set of terms for all')", 1, params);
+
+    g_assert_cmpstr (PQgetvalue (moved, 0, 0), ==, "1");
+  }
+  g_assert_cmpint (sale_discount (replacement, NULL), ==, 2000);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                              "WHERE c.card_no = $1 AND e.event = 'terms_changed'", replacement), ==, 1);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_type_versions WHERE card_type_id = $1::bigint", type), ==, 2);
   assert_ledger_sound ();
 }
 
@@ -998,6 +1087,7 @@ main (int   argc,
   g_test_add_func ("/cards/annual-fees", test_annual_fees);
   g_test_add_func ("/cards/annual-fee-raised-and-due", test_annual_fee_raised_and_due);
   g_test_add_func ("/cards/action-and-request-race", test_action_and_request_race);
+  g_test_add_func ("/cards/versioned-terms", test_versioned_terms);
   g_test_add_func ("/cards/expiry", test_expiry);
   g_test_add_func ("/cards/list", test_list);
 

@@ -12,6 +12,9 @@
 --
 -- Cancelled and replaced are final: the number is never used again.
 --
+-- Card types' terms are versioned (see below): a card is served by the
+-- terms it was sold under until head office moves it to new ones.
+--
 -- Callers change cards only through mdk.issue_card(), mdk.card_action(),
 -- mdk.pay_card_fee() and the jobs mdk.charge_annual_fees() and
 -- mdk.expire_cards(). Each request takes a request id, as the ledger's
@@ -81,6 +84,134 @@ ALTER TABLE mdk.cards
   ALTER COLUMN fees_year SET DEFAULT extract(year FROM current_date), ALTER COLUMN fees_year SET NOT NULL;
 CREATE INDEX cards_first_card_idx ON mdk.cards (first_card_id) WHERE first_card_id IS NOT NULL;
 
+-- Versioned card type terms: a card keeps the terms it was sold under.
+--
+-- A card type's row holds its current terms; every version of them,
+-- the current one included, is a row of mdk.card_type_versions. A card
+-- records the version it was sold under (cards.terms_version) and is
+-- served by those terms (discounts, points, fees, validity, the number of
+-- cards under it, credit, the refund policy) until head office moves it
+-- to the current ones. Head office changes terms only through
+-- mdk.change_card_terms(), which makes a new version, and moves cards with
+-- mdk.move_cards_to_current_terms().
+
+ALTER TABLE mdk.card_types ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version > 0);
+
+-- The terms, by name, as mdk.card_types has them.
+CREATE FUNCTION mdk.card_term_names () RETURNS text[]
+  LANGUAGE sql IMMUTABLE
+  AS $$
+    SELECT ARRAY['has_stored_value', 'has_points', 'has_discount', 'discount_bp', 'points_rate_bp',
+                 'point_value', 'joining_fee', 'annual_fee', 'affiliate_annual_fee', 'replacement_fee',
+                 'validity_months', 'max_affiliates', 'credit_limit', 'refund_on_cancel']
+  $$;
+
+CREATE FUNCTION mdk.card_type_terms (p_type mdk.card_types) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE
+  AS $$
+    SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(to_jsonb(p_type)) e
+    WHERE e.key = ANY (mdk.card_term_names())
+  $$;
+
+CREATE TABLE mdk.card_type_versions (
+  card_type_id  bigint NOT NULL REFERENCES mdk.card_types (id),
+  version       integer NOT NULL,
+  -- The terms of the version, by mdk.card_term_names().
+  terms         jsonb NOT NULL,
+  reason        text CHECK (length(reason) <= 500),
+  operator_id   bigint REFERENCES mdk.operators (id),
+  db_role       text NOT NULL DEFAULT session_user,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (card_type_id, version)
+);
+CREATE TRIGGER card_type_versions_append_only BEFORE UPDATE OR DELETE ON mdk.card_type_versions
+  FOR EACH ROW EXECUTE FUNCTION mdk.ledger_is_append_only();
+
+INSERT INTO mdk.card_type_versions (card_type_id, version, terms, reason)
+  SELECT t.id, 1, mdk.card_type_terms(t), 'the terms before versions' FROM mdk.card_types t;
+
+-- A new type's first version, whoever inserts it.
+CREATE FUNCTION mdk.card_types_first_version () RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  INSERT INTO mdk.card_type_versions (card_type_id, version, terms, reason, operator_id)
+  VALUES (NEW.id, NEW.version, mdk.card_type_terms(NEW), 'created', mdk.current_operator_id());
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER card_types_first_version AFTER INSERT ON mdk.card_types
+  FOR EACH ROW EXECUTE FUNCTION mdk.card_types_first_version();
+
+-- Discounts by category belong to a version too.
+ALTER TABLE mdk.card_type_category_discounts ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE mdk.card_type_category_discounts DROP CONSTRAINT card_type_category_discounts_pkey;
+ALTER TABLE mdk.card_type_category_discounts ADD PRIMARY KEY (card_type_id, version, category);
+
+-- The version a card was sold under. Cards loaded in bulk take version 1,
+-- a type's first: a loader of older cards sets it.
+ALTER TABLE mdk.cards ADD COLUMN terms_version integer NOT NULL DEFAULT 1 CHECK (terms_version > 0);
+
+
+-- The terms card p_card is served by: its type, with the terms of its
+-- version when they are not the current ones.
+CREATE FUNCTION mdk.card_terms (p_card mdk.cards) RETURNS mdk.card_types
+  LANGUAGE plpgsql STABLE
+  AS $$
+DECLARE
+  t mdk.card_types;
+  old_terms jsonb;
+BEGIN
+  SELECT * INTO t FROM mdk.card_types WHERE id = p_card.card_type_id;
+  IF t.version = p_card.terms_version THEN
+    RETURN t;
+  END IF;
+  SELECT v.terms INTO old_terms FROM mdk.card_type_versions v
+  WHERE v.card_type_id = p_card.card_type_id AND v.version = p_card.terms_version;
+  RETURN jsonb_populate_record(t, old_terms || jsonb_build_object('version', p_card.terms_version));
+END
+$$;
+
+-- Category discounts by the version of the terms p_type carries.
+CREATE OR REPLACE FUNCTION mdk.line_discount (p_type mdk.card_types, p_category text, p_amount bigint) RETURNS bigint
+  LANGUAGE plpgsql STABLE
+  AS $$
+DECLARE
+  rate integer := p_type.discount_bp;
+BEGIN
+  IF NOT p_type.has_discount THEN
+    RETURN 0;
+  END IF;
+  IF p_category IS NOT NULL THEN
+    SELECT coalesce(min(d.discount_bp), rate) INTO rate FROM mdk.card_type_category_discounts d
+    WHERE d.card_type_id = p_type.id AND d.version = p_type.version AND d.category = p_category;
+  END IF;
+  RETURN (p_amount * rate + 5000) / 10000;
+END
+$$;
+
+-- A card's own account: a group card's floor is its version's credit limit.
+CREATE OR REPLACE FUNCTION mdk.card_account (p_card bigint, p_kind mdk.account_kind) RETURNS bigint
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  account bigint;
+  terms mdk.card_types;
+BEGIN
+  SELECT a.id INTO account FROM mdk.accounts a WHERE a.kind = p_kind AND a.card_id = p_card;
+  IF account IS NULL THEN
+    SELECT (mdk.card_terms(c)).* INTO terms FROM mdk.cards c WHERE c.id = p_card;
+    INSERT INTO mdk.accounts (kind, card_id, floor)
+    VALUES (p_kind, p_card, CASE WHEN p_kind = 'stored_value' AND terms.kind = 'group' THEN -terms.credit_limit ELSE 0 END)
+    ON CONFLICT DO NOTHING;
+    SELECT a.id INTO account FROM mdk.accounts a WHERE a.kind = p_kind AND a.card_id = p_card;
+  END IF;
+  RETURN account;
+END
+$$;
+
+
 -- The requests that changed cards, for retries.
 CREATE TABLE mdk.card_requests (
   request_id    uuid PRIMARY KEY,
@@ -90,7 +221,8 @@ CREATE TABLE mdk.card_requests (
 );
 
 CREATE TYPE mdk.card_event_kind AS ENUM ('issued', 'reported_lost', 'found', 'frozen', 'unfrozen',
-                                         'cancelled', 'replaced', 'expired', 'annual_fee', 'fee_paid');
+                                         'cancelled', 'replaced', 'expired', 'annual_fee', 'fee_paid',
+                                         'terms_changed');
 
 -- Every change of a card: who (operator, database role, client), where
 -- (store, terminal), when, what and why. Never changed or deleted.
@@ -394,7 +526,7 @@ BEGIN
     IF primary_card.state <> 'active' THEN
       RAISE EXCEPTION 'card % is %', p_primary_card_no, primary_card.state USING ERRCODE = 'MD009';
     END IF;
-    SELECT * INTO primary_type FROM mdk.card_types WHERE id = primary_card.card_type_id;
+    primary_type := mdk.card_terms(primary_card);
     IF (SELECT count(*) FROM mdk.cards c WHERE c.primary_card_id = primary_card.id
         AND c.state IN ('active', 'lost', 'frozen')) >= primary_type.max_affiliates THEN
       RAISE EXCEPTION 'card % has % cards under it, as many as its type allows', p_primary_card_no,
@@ -412,9 +544,10 @@ BEGIN
     RAISE EXCEPTION 'card number % is taken', p_card_no USING ERRCODE = 'MD011';
   END IF;
 
-  INSERT INTO mdk.cards (card_no, card_type_id, member_id, primary_card_id, issued_store_id, expires_on)
+  INSERT INTO mdk.cards (card_no, card_type_id, member_id, primary_card_id, issued_store_id, expires_on, terms_version)
   VALUES (p_card_no, t.id, p_member, primary_card.id, p_store,
-          CASE WHEN t.validity_months IS NOT NULL THEN (current_date + make_interval(months => t.validity_months))::date END)
+          CASE WHEN t.validity_months IS NOT NULL THEN (current_date + make_interval(months => t.validity_months))::date END,
+          t.version)
   RETURNING * INTO card;
 
   IF t.joining_fee > 0 THEN
@@ -580,7 +713,7 @@ BEGIN
                                 FROM mdk.card_transitions x WHERE x.from_state = card.state) || '.',
                             'Nothing can be done with a ' || card.state::text || ' card.');
   END IF;
-  SELECT * INTO t FROM mdk.card_types WHERE id = card.card_type_id;
+  t := mdk.card_terms(card);
 
   PERFORM set_config('mdk.changing_card', 'on', true);
   UPDATE mdk.cards SET state = transition.to_state WHERE id = card.id;
@@ -615,9 +748,10 @@ BEGIN
       RAISE EXCEPTION 'card number % is taken', p_new_card_no USING ERRCODE = 'MD011';
     END IF;
     INSERT INTO mdk.cards (card_no, card_type_id, member_id, primary_card_id, issued_store_id, expires_on,
-                           daily_limit, replaces_card_id, first_card_id, fees_from, fees_year)
+                           daily_limit, replaces_card_id, first_card_id, fees_from, fees_year, terms_version)
     VALUES (p_new_card_no, card.card_type_id, card.member_id, card.primary_card_id, p_store, card.expires_on,
-            card.daily_limit, card.id, coalesce(card.first_card_id, card.id), card.fees_from, card.fees_year)
+            card.daily_limit, card.id, coalesce(card.first_card_id, card.id), card.fees_from, card.fees_year,
+            card.terms_version)
     RETURNING * INTO new_card;
     UPDATE mdk.cards SET primary_card_id = new_card.id WHERE primary_card_id = card.id;
     -- Annual fees still due are the new card's to pay.
@@ -679,17 +813,9 @@ BEGIN
 END
 $$;
 
--- The annual fee of a card: its type's for a primary card, its primary's
--- type's affiliate fee for a card under another.
-CREATE FUNCTION mdk.card_annual_fee (p_card mdk.cards) RETURNS bigint
-  LANGUAGE sql STABLE
-  AS $$
-    SELECT CASE WHEN p_card.primary_card_id IS NULL THEN t.annual_fee ELSE t.affiliate_annual_fee END
-    FROM mdk.cards p JOIN mdk.card_types t ON t.id = p.card_type_id
-    WHERE p.id = coalesce(p_card.primary_card_id, p_card.id)
-  $$;
-
--- mdk.charge_annual_fees: charges each card in use its annual fee for
+-- mdk.charge_annual_fees: charges each card in use its annual fee (by the
+-- terms it was sold under: its type's, or for a card under another, the
+-- primary's type's affiliate fee) for
 -- every year since it was first issued whose fee month (the month it was
 -- first issued: a replacement keeps it) has begun by p_on, once per line
 -- of replacements and year, from the card's stored value (the primary's
@@ -713,15 +839,16 @@ BEGIN
   -- Record the fees that have come due, once per line of cards and year.
   WITH due AS (
     INSERT INTO mdk.card_annual_fees (first_card_id, year, card_id, amount)
-    SELECT coalesce(c.first_card_id, c.id), y.year, c.id,
-           CASE WHEN c.primary_card_id IS NULL THEN t.annual_fee ELSE t.affiliate_annual_fee END
+    SELECT coalesce(c.first_card_id, c.id), y.year, c.id, terms_fee.amount
     FROM mdk.cards c
     JOIN mdk.cards p ON p.id = coalesce(c.primary_card_id, c.id)
-    JOIN mdk.card_types t ON t.id = p.card_type_id
+    JOIN mdk.card_type_versions v ON v.card_type_id = p.card_type_id AND v.version = p.terms_version
+    CROSS JOIN LATERAL (SELECT (v.terms ->> CASE WHEN c.primary_card_id IS NULL THEN 'annual_fee'
+                                                 ELSE 'affiliate_annual_fee' END)::bigint AS amount) terms_fee
     CROSS JOIN LATERAL generate_series(c.fees_year + 1, extract(year FROM p_on)::integer) AS y (year)
     WHERE c.state IN ('active', 'lost', 'frozen') AND c.fees_year < extract(year FROM p_on)
       AND make_date(y.year, extract(month FROM c.fees_from)::integer, 1) <= p_on
-      AND CASE WHEN c.primary_card_id IS NULL THEN t.annual_fee ELSE t.affiliate_annual_fee END > 0
+      AND terms_fee.amount > 0
     ORDER BY y.year, c.id
     ON CONFLICT (first_card_id, year) DO NOTHING
     RETURNING card_id
@@ -817,6 +944,116 @@ BEGIN
 END
 $$;
 
+-- mdk.change_card_terms: head office's change to a card type's terms.
+--
+--   p_type    the card type
+--   p_terms   the terms that change, by mdk.card_term_names(): {"discount_bp": 800, ...};
+--             "category_discounts": {"FOOD": 500, ...} replaces the discounts by
+--             category (without it, the version before's are kept)
+--   p_reason  why
+--
+-- Makes the type's next version: new cards are sold under it, cards sold
+-- before keep theirs. Only head office may (insufficient_privilege);
+-- an unknown term or a missing reason is refused (MD005), a value out of
+-- range by the type's own checks. Returns the new version.
+CREATE FUNCTION mdk.change_card_terms (p_type bigint, p_terms jsonb, p_reason text) RETURNS integer
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  t mdk.card_types;
+  unknown text;
+BEGIN
+  IF NOT mdk.current_operator_is_head_office() THEN
+    RAISE EXCEPTION 'only head office may change card types' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF p_reason IS NULL OR length(btrim(p_reason)) = 0 OR length(p_reason) > 500 THEN
+    RAISE EXCEPTION 'say why, in 500 characters at most' USING ERRCODE = 'MD005';
+  END IF;
+  IF jsonb_typeof(p_terms) IS DISTINCT FROM 'object' THEN
+    RAISE EXCEPTION 'the terms are an object of names and values' USING ERRCODE = 'MD005';
+  END IF;
+  SELECT k INTO unknown FROM jsonb_object_keys(p_terms) k
+  WHERE k <> 'category_discounts' AND NOT k = ANY (mdk.card_term_names()) LIMIT 1;
+  IF unknown IS NOT NULL THEN
+    RAISE EXCEPTION '% is not a term of a card type', unknown USING ERRCODE = 'MD005';
+  END IF;
+  SELECT * INTO t FROM mdk.card_types WHERE id = p_type FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'there is no card type %', p_type USING ERRCODE = 'no_data_found';
+  END IF;
+
+  t := jsonb_populate_record(t, p_terms - 'category_discounts');
+  t.version := t.version + 1;
+  UPDATE mdk.card_types
+     SET has_stored_value = t.has_stored_value, has_points = t.has_points, has_discount = t.has_discount,
+         discount_bp = t.discount_bp, points_rate_bp = t.points_rate_bp, point_value = t.point_value,
+         joining_fee = t.joining_fee, annual_fee = t.annual_fee, affiliate_annual_fee = t.affiliate_annual_fee,
+         replacement_fee = t.replacement_fee, validity_months = t.validity_months, max_affiliates = t.max_affiliates,
+         credit_limit = t.credit_limit, refund_on_cancel = t.refund_on_cancel, version = t.version
+   WHERE id = p_type;
+
+  IF p_terms ? 'category_discounts' THEN
+    INSERT INTO mdk.card_type_category_discounts (card_type_id, version, category, discount_bp)
+    SELECT p_type, t.version, d.key, d.value::integer FROM jsonb_each_text(p_terms -> 'category_discounts') d;
+  ELSE
+    INSERT INTO mdk.card_type_category_discounts (card_type_id, version, category, discount_bp)
+    SELECT d.card_type_id, t.version, d.category, d.discount_bp FROM mdk.card_type_category_discounts d
+    WHERE d.card_type_id = p_type AND d.version = t.version - 1;
+  END IF;
+
+  INSERT INTO mdk.card_type_versions (card_type_id, version, terms, reason, operator_id)
+  VALUES (p_type, t.version, mdk.card_type_terms(t), p_reason, mdk.current_operator_id());
+  RETURN t.version;
+END
+$$;
+
+-- mdk.move_cards_to_current_terms: head office moves the cards of a type
+-- sold under older terms (and not ended) to the current ones, each with
+-- an event. A group card whose credit in use is more than the new limit
+-- is refused by its account's floor, and nothing moves. Returns how many
+-- moved.
+CREATE FUNCTION mdk.move_cards_to_current_terms (p_type bigint, p_reason text) RETURNS integer
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  t mdk.card_types;
+  n integer;
+BEGIN
+  IF NOT mdk.current_operator_is_head_office() THEN
+    RAISE EXCEPTION 'only head office may move cards to new terms' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF p_reason IS NULL OR length(btrim(p_reason)) = 0 OR length(p_reason) > 200 THEN
+    RAISE EXCEPTION 'say why, in 200 characters at most' USING ERRCODE = 'MD005';
+  END IF;
+  SELECT * INTO t FROM mdk.card_types WHERE id = p_type FOR SHARE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'there is no card type %', p_type USING ERRCODE = 'no_data_found';
+  END IF;
+
+  WITH moved AS (
+    UPDATE mdk.cards c SET terms_version = t.version
+    FROM (SELECT id, terms_version FROM mdk.cards
+          WHERE card_type_id = p_type AND terms_version <> t.version AND state IN ('active', 'lost', 'frozen', 'expired')
+          ORDER BY id FOR UPDATE) old
+    WHERE c.id = old.id
+    RETURNING c.id, old.terms_version
+  ), events AS (
+    INSERT INTO mdk.card_events (card_id, event, reason, operator_id)
+    SELECT m.id, 'terms_changed', p_reason || ' (terms ' || m.terms_version || ' → ' || t.version || ')',
+           mdk.current_operator_id()
+    FROM moved m
+    RETURNING card_id
+  ), floors AS (
+    UPDATE mdk.accounts a SET floor = CASE WHEN t.kind = 'group' THEN -t.credit_limit ELSE 0 END
+    FROM events e
+    WHERE a.card_id = e.card_id AND a.kind = 'stored_value'
+    RETURNING a.id
+  )
+  SELECT count(*) INTO n FROM events;
+  RETURN n;
+END
+$$;
+
 -- A card under another is refused while its primary is frozen or has
 -- ended, besides everything mdk.usable_card() refused before. The cards
 -- are locked (FOR KEY SHARE, the primary first): a request waits for a
@@ -848,7 +1085,8 @@ BEGIN
     RAISE EXCEPTION 'there is no card %', p_card_no USING ERRCODE = 'no_data_found';
   END IF;
   card := found_card.c;
-  card_type := found_card.t;
+  -- The terms it was sold under.
+  card_type := CASE WHEN card.terms_version = (found_card.t).version THEN found_card.t ELSE mdk.card_terms(card) END;
   IF card.state <> 'active' THEN
     RAISE EXCEPTION 'card % is %', p_card_no, card.state USING ERRCODE = 'MD002',
       HINT = CASE card.state WHEN 'lost' THEN 'It was reported lost.'

@@ -52,9 +52,9 @@ static const struct {
   { "state", N_("State"), 90 },
   { "balance", N_("Balance"), 90 },
   { "points", N_("Points"), 60 },
-  { "store-name", N_("Issued at"), 110 },
-  { "issued-on", N_("Issued"), 90 },
-  { "expires-on", N_("Valid until"), 90 },
+  { "store-name", N_("Issued at"), 120 },
+  { "issued-on", N_("Issued"), 105 },
+  { "expires-on", N_("Valid until"), 105 },
   { "primary-card-no", N_("Under card"), 150 },
 };
 
