@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "common/mdk-choice-widgets.h"
+#include "common/mdk-form.h"
 #include "mdk-card-dialog.h"
 
 struct _MdkCardDialog
@@ -125,14 +126,6 @@ static char *
 format_money (gint64 fen)
 {
   return mdk_money_format (fen, "¥");
-}
-
-static void
-show_message (MdkCardDialog *self,
-              const char    *message)
-{
-  gtk_label_set_label (self->message_label, message ? message : "");
-  gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
 }
 
 static gboolean
@@ -256,16 +249,6 @@ row_text (AdwEntryRow *row)
   return gtk_editable_get_text (GTK_EDITABLE (row));
 }
 
-static void
-mark_invalid (AdwEntryRow *row,
-              gboolean     invalid)
-{
-  if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-}
-
 /* The form as a request; NULL, with a message, when it is not complete. */
 static MdkLedgerRequest *
 build_request (MdkCardDialog *self)
@@ -283,7 +266,7 @@ build_request (MdkCardDialog *self)
     }
   else
     {
-      mark_invalid (self->reason_row, *reason == '\0');
+      mdk_entry_row_mark_invalid (self->reason_row, *reason == '\0');
       if (*reason == '\0')
         problem = _("Say why: the reason is kept with the card's history.");
     }
@@ -291,7 +274,7 @@ build_request (MdkCardDialog *self)
     problem = _("Choose the store.");
   if (problem != NULL)
     {
-      show_message (self, problem);
+      mdk_banner_show (self->message_revealer, self->message_label, problem);
       return NULL;
     }
 
@@ -315,44 +298,28 @@ build_request (MdkCardDialog *self)
 }
 
 static void
-add_result_row (MdkCardDialog *self,
-                const char    *title,
-                char          *value)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  gtk_list_box_append (self->result_list, row);
-  g_free (value);
-}
-
-static void
 show_result (MdkCardDialog         *self,
              const MdkLedgerResult *result)
 {
   if (self->kind == MDK_LEDGER_ISSUE_CARD)
-    add_result_row (self, _("Card issued"), g_strdup (result->card_no));
+    mdk_result_list_add (self->result_list, _("Card issued"), g_strdup (result->card_no));
   else if (g_str_equal (self->action, "replace"))
-    add_result_row (self, _("New card"), g_strdup (result->card_no));
+    mdk_result_list_add (self->result_list, _("New card"), g_strdup (result->card_no));
   else
-    add_result_row (self, _("State now"), g_strdup (mdk_card_state_label (result->state)));
+    mdk_result_list_add (self->result_list, _("State now"), g_strdup (mdk_card_state_label (result->state)));
   if (result->fee > 0)
-    add_result_row (self, _("Fee"), format_money (result->fee));
+    mdk_result_list_add (self->result_list, _("Fee"), format_money (result->fee));
   if (result->refunded > 0)
-    add_result_row (self, _("Paid back"), format_money (result->refunded));
+    mdk_result_list_add (self->result_list, _("Paid back"), format_money (result->refunded));
   if (result->forfeited > 0)
-    add_result_row (self, _("Stored value forfeited"), format_money (result->forfeited));
+    mdk_result_list_add (self->result_list, _("Stored value forfeited"), format_money (result->forfeited));
   if (result->cancelled_under > 0)
-    add_result_row (self, _("Cards under it cancelled"), g_strdup_printf ("%" G_GINT64_FORMAT, result->cancelled_under));
+    mdk_result_list_add (self->result_list, _("Cards under it cancelled"), g_strdup_printf ("%" G_GINT64_FORMAT, result->cancelled_under));
   if (self->kind == MDK_LEDGER_CARD_ACTION)
     {
-      add_result_row (self, _("Balance now"), format_money (result->balance));
-      add_result_row (self, _("Promotional value now"), format_money (result->bonus_balance));
-      add_result_row (self, _("Points now"), g_strdup_printf ("%" G_GINT64_FORMAT, result->points_balance));
+      mdk_result_list_add (self->result_list, _("Balance now"), format_money (result->balance));
+      mdk_result_list_add (self->result_list, _("Promotional value now"), format_money (result->bonus_balance));
+      mdk_result_list_add (self->result_list, _("Points now"), g_strdup_printf ("%" G_GINT64_FORMAT, result->points_balance));
     }
   gtk_widget_set_visible (self->result_group, TRUE);
 }
@@ -396,7 +363,7 @@ on_sent (GObject      *source,
       g_clear_pointer (&self->request, mdk_ledger_request_free);
       self->outcome_unknown = FALSE;
       self->done = TRUE;
-      show_message (self, NULL);
+      mdk_banner_show (self->message_revealer, self->message_label, NULL);
       show_result (self, answer);
       /* What was going to happen has happened: the result says it. */
       gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
@@ -413,14 +380,14 @@ on_sent (GObject      *source,
       /* A changed form would be a new request, and could be done twice. */
       self->outcome_unknown = TRUE;
       set_form_sensitive (self, FALSE);
-      show_message (self, message);
+      mdk_banner_show (self->message_revealer, self->message_label, message);
     }
   else
     {
       g_clear_pointer (&self->request, mdk_ledger_request_free);
       self->outcome_unknown = FALSE;
       set_form_sensitive (self, TRUE);
-      show_message (self, error->message);
+      mdk_banner_show (self->message_revealer, self->message_label, error->message);
     }
   update_apply_button (self);
 }
@@ -439,7 +406,7 @@ apply_action (GtkWidget  *widget,
 
   self->sending = TRUE;
   g_settings_set_int64 (self->settings, "entry-store-id", self->request->store_id);
-  show_message (self, NULL);
+  mdk_banner_show (self->message_revealer, self->message_label, NULL);
   update_apply_button (self);
   /* Not cancelled when the dialog closes: a card action is not half done. */
   mdk_ledger_send_async (self->database, self->request, NULL, on_sent, g_object_ref (self));
@@ -464,7 +431,7 @@ on_types_loaded (GObject      *source,
   if (lists == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message);
+        mdk_banner_show (self->message_revealer, self->message_label, error->message);
       return;
     }
 
@@ -739,5 +706,5 @@ mdk_card_dialog_get_message (MdkCardDialog *self)
 {
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), NULL);
 
-  return gtk_revealer_get_reveal_child (self->message_revealer) ? gtk_label_get_label (self->message_label) : NULL;
+  return mdk_banner_get_message (self->message_revealer, self->message_label);
 }

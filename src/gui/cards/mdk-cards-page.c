@@ -9,7 +9,7 @@
 
 #include "common/mdk-choice-widgets.h"
 #include "common/mdk-labels.h"
-#include "common/mdk-status-page.h"
+#include "common/mdk-paged-view.h"
 #include "mdk-cards-page.h"
 
 struct _MdkCardsPage
@@ -142,41 +142,11 @@ on_filters_changed (MdkCardsPage *self)
 static void
 update_state (MdkCardsPage *self)
 {
-  MdkPagedList *list = MDK_PAGED_LIST (self->list);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
-  gboolean loading = mdk_paged_list_get_loading (list);
-  const GError *error = mdk_paged_list_get_error (list);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
   g_autofree char *text = g_strdup_printf (ngettext ("%u card, newest first", "%u cards, newest first", n), n);
 
-  gtk_spinner_set_spinning (self->spinner, loading);
-  gtk_label_set_label (self->count_label, loading && n == 0 ? _("Loading…") : text);
-
-  if (error != NULL)
-    {
-      mdk_status_page_set_text (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-    }
-  else if (n == 0 && !loading)
-    gtk_stack_set_visible_child_name (self->stack, "empty");
-  else
-    gtk_stack_set_visible_child_name (self->stack, "list");
-}
-
-static void
-fill_choices (GListStore *store,
-              const char *all_label,
-              GListModel *choices)
-{
-  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
-
-  g_list_store_remove_all (store);
-  g_list_store_append (store, all);
-  for (guint i = 0; choices != NULL && i < g_list_model_get_n_items (choices); i++)
-    {
-      g_autoptr(MdkChoice) choice = g_list_model_get_item (choices, i);
-
-      g_list_store_append (store, choice);
-    }
+  mdk_paged_view_update (MDK_PAGED_LIST (self->list), self->spinner, self->count_label, text, _("Loading…"),
+                         self->stack, self->error_page);
 }
 
 static void
@@ -190,9 +160,9 @@ on_choices_loaded (GObject      *source,
   if (lists == NULL)
     return;
 
-  fill_choices (self->types, _("All card types"), g_ptr_array_index (lists, 0));
-  fill_choices (self->regions, _("All regions"), g_ptr_array_index (lists, 1));
-  fill_choices (self->stores, _("All stores"), g_ptr_array_index (lists, 2));
+  mdk_choice_store_fill (self->types, _("All card types"), g_ptr_array_index (lists, 0), "label");
+  mdk_choice_store_fill (self->regions, _("All regions"), g_ptr_array_index (lists, 1), "label");
+  mdk_choice_store_fill (self->stores, _("All stores"), g_ptr_array_index (lists, 2), "label");
 }
 
 static void

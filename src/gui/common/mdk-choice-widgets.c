@@ -31,6 +31,38 @@ mdk_choice_dropdown_setup (GtkDropDown *dropdown,
 }
 
 /**
+ * mdk_choice_store_fill:
+ * @store: a #GListStore of #MdkChoice shown by a drop-down
+ * @all_label: the first item's label, which means "any" (id 0)
+ * @items: (nullable): objects with an "id" and a label
+ * @label_property: the property of @items that labels them
+ *
+ * Fills @store again: "any" first, then one choice per item.
+ */
+void
+mdk_choice_store_fill (GListStore *store,
+                       const char *all_label,
+                       GListModel *items,
+                       const char *label_property)
+{
+  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
+
+  g_list_store_remove_all (store);
+  g_list_store_append (store, all);
+  for (guint i = 0; items != NULL && i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (items, i);
+      g_autofree char *label = NULL;
+      gint64 id = 0;
+      g_autoptr(MdkChoice) choice = NULL;
+
+      g_object_get (item, "id", &id, label_property, &label, NULL);
+      choice = mdk_choice_new (id, label);
+      g_list_store_append (store, choice);
+    }
+}
+
+/**
  * mdk_choice_dropdown_get_id:
  * @dropdown: a drop-down of #MdkChoice
  *

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 void                  mdk_choice_dropdown_setup    (GtkDropDown   *dropdown,
                                                     GListStore    *store,
                                                     const char    *all_label);
+void                  mdk_choice_store_fill        (GListStore    *store,
+                                                    const char    *all_label,
+                                                    GListModel    *items,
+                                                    const char    *label_property);
 gint64                mdk_choice_dropdown_get_id   (GtkDropDown   *dropdown);
 void                  mdk_store_row_load           (AdwComboRow   *row,
                                                     MdkDatabase   *database,

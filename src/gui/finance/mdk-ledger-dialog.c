@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "common/mdk-choice-widgets.h"
+#include "common/mdk-form.h"
 #include "mdk-ledger-dialog.h"
 
 #define CARD_LOOKUP_DELAY_MS 300
@@ -74,14 +75,6 @@ format_money (gint64 fen)
 }
 
 static void
-show_message (MdkLedgerDialog *self,
-              const char      *message)
-{
-  gtk_label_set_label (self->message_label, message ? message : "");
-  gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
-}
-
-static void
 update_apply_button (MdkLedgerDialog *self)
 {
   const char *label;
@@ -110,16 +103,6 @@ row_text (AdwEntryRow *row)
 }
 
 static void
-mark_invalid (AdwEntryRow *row,
-              gboolean     invalid)
-{
-  if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-}
-
-static void
 update_rows (MdkLedgerDialog *self)
 {
   gboolean sale = self->kind == MDK_LEDGER_CONSUME;
@@ -145,11 +128,11 @@ build_request (MdkLedgerDialog *self)
   gint64 amount = 0, external = 0;
   guint64 points = 0;
 
-  mark_invalid (self->card_row, *card == '\0');
+  mdk_entry_row_mark_invalid (self->card_row, *card == '\0');
   if (*card == '\0')
     problem = _("Type the card number.");
 
-  mark_invalid (self->amount_row, !mdk_money_parse (row_text (self->amount_row), &amount, NULL) || amount <= 0);
+  mdk_entry_row_mark_invalid (self->amount_row, !mdk_money_parse (row_text (self->amount_row), &amount, NULL) || amount <= 0);
   if (problem == NULL && amount <= 0)
     problem = sale ? _("Type the amount of the sale, in yuan, such as 128.50.")
                    : _("Type the amount to recharge, in yuan, such as 500 or 99.90.");
@@ -162,8 +145,8 @@ build_request (MdkLedgerDialog *self)
       gboolean external_ok = *row_text (self->external_row) == '\0' ||
                              (mdk_money_parse (row_text (self->external_row), &external, NULL) && external >= 0);
 
-      mark_invalid (self->points_row, !points_ok);
-      mark_invalid (self->external_row, !external_ok);
+      mdk_entry_row_mark_invalid (self->points_row, !points_ok);
+      mdk_entry_row_mark_invalid (self->external_row, !external_ok);
       if (problem == NULL && !points_ok)
         problem = _("Points are a whole number, such as 200.");
       if (problem == NULL && !external_ok)
@@ -175,7 +158,7 @@ build_request (MdkLedgerDialog *self)
 
   if (problem != NULL)
     {
-      show_message (self, problem);
+      mdk_banner_show (self->message_revealer, self->message_label, problem);
       return NULL;
     }
 
@@ -193,51 +176,35 @@ build_request (MdkLedgerDialog *self)
 }
 
 static void
-add_result_row (MdkLedgerDialog *self,
-                const char      *title,
-                char            *value)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  gtk_list_box_append (self->result_list, row);
-  g_free (value);
-}
-
-static void
 show_result (MdkLedgerDialog       *self,
              const MdkLedgerResult *result)
 {
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self->result_list))); )
-    gtk_list_box_remove (self->result_list, child);
+  mdk_result_list_clear (self->result_list);
 
   if (self->kind == MDK_LEDGER_RECHARGE)
     {
-      add_result_row (self, _("Recharged"), format_money (result->amount));
+      mdk_result_list_add (self->result_list, _("Recharged"), format_money (result->amount));
       if (result->bonus > 0)
-        add_result_row (self, _("Bonus (promotional value)"), format_money (result->bonus));
+        mdk_result_list_add (self->result_list, _("Bonus (promotional value)"), format_money (result->bonus));
     }
   else
     {
-      add_result_row (self, _("Sale"), format_money (result->amount));
-      add_result_row (self, _("Discount"), format_money (result->discount));
-      add_result_row (self, _("Due"), format_money (result->due));
-      add_result_row (self, _("From stored value"), format_money (result->stored_value));
+      mdk_result_list_add (self->result_list, _("Sale"), format_money (result->amount));
+      mdk_result_list_add (self->result_list, _("Discount"), format_money (result->discount));
+      mdk_result_list_add (self->result_list, _("Due"), format_money (result->due));
+      mdk_result_list_add (self->result_list, _("From stored value"), format_money (result->stored_value));
       if (result->bonus_value > 0)
-        add_result_row (self, _("  of it promotional value"), format_money (result->bonus_value));
+        mdk_result_list_add (self->result_list, _("  of it promotional value"), format_money (result->bonus_value));
       if (result->points_used > 0)
-        add_result_row (self, _("Points paid with"), g_strdup_printf ("%" G_GINT64_FORMAT " (%s)", result->points_used,
+        mdk_result_list_add (self->result_list, _("Points paid with"), g_strdup_printf ("%" G_GINT64_FORMAT " (%s)", result->points_used,
                                                                       format_money (result->points_value)));
       if (result->external > 0)
-        add_result_row (self, _("Paid another way"), format_money (result->external));
-      add_result_row (self, _("Points earned"), g_strdup_printf ("%" G_GINT64_FORMAT, result->points_earned));
+        mdk_result_list_add (self->result_list, _("Paid another way"), format_money (result->external));
+      mdk_result_list_add (self->result_list, _("Points earned"), g_strdup_printf ("%" G_GINT64_FORMAT, result->points_earned));
     }
-  add_result_row (self, _("Balance now"), format_money (result->balance));
-  add_result_row (self, _("Promotional value now"), format_money (result->bonus_balance));
-  add_result_row (self, _("Points now"), g_strdup_printf ("%" G_GINT64_FORMAT, result->points_balance));
+  mdk_result_list_add (self->result_list, _("Balance now"), format_money (result->balance));
+  mdk_result_list_add (self->result_list, _("Promotional value now"), format_money (result->bonus_balance));
+  mdk_result_list_add (self->result_list, _("Points now"), g_strdup_printf ("%" G_GINT64_FORMAT, result->points_balance));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->result_group), NULL);
   {
     g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, result->transaction_id);
@@ -389,7 +356,7 @@ on_sent (GObject      *source,
   if (answer != NULL)
     {
       g_clear_pointer (&self->request, mdk_ledger_request_free);
-      show_message (self, NULL);
+      mdk_banner_show (self->message_revealer, self->message_label, NULL);
       show_result (self, answer);
       /* Ready for the next one at the same counter. */
       gtk_editable_set_text (GTK_EDITABLE (self->amount_row), "");
@@ -410,12 +377,12 @@ on_sent (GObject      *source,
       /* A changed form would be a new request, and could be applied twice. */
       self->outcome_unknown = TRUE;
       set_form_sensitive (self, FALSE);
-      show_message (self, message);
+      mdk_banner_show (self->message_revealer, self->message_label, message);
     }
   else
     {
       g_clear_pointer (&self->request, mdk_ledger_request_free);
-      show_message (self, error->message);
+      mdk_banner_show (self->message_revealer, self->message_label, error->message);
     }
   update_apply_button (self);
 }
@@ -434,7 +401,7 @@ apply_action (GtkWidget  *widget,
 
   self->sending = TRUE;
   g_settings_set_int64 (self->settings, "entry-store-id", self->request->store_id);
-  show_message (self, NULL);
+  mdk_banner_show (self->message_revealer, self->message_label, NULL);
   update_apply_button (self);
   /* Not cancelled when the dialog closes: the request lands or not as a whole. */
   mdk_ledger_send_async (self->database, self->request, NULL, on_sent, g_object_ref (self));
@@ -662,5 +629,5 @@ mdk_ledger_dialog_get_message (MdkLedgerDialog *self)
 {
   g_return_val_if_fail (MDK_IS_LEDGER_DIALOG (self), NULL);
 
-  return gtk_revealer_get_reveal_child (self->message_revealer) ? gtk_label_get_label (self->message_label) : NULL;
+  return mdk_banner_get_message (self->message_revealer, self->message_label);
 }

@@ -9,6 +9,7 @@
 
 #include "common/mdk-status-page.h"
 #include "common/mdk-choice-widgets.h"
+#include "common/mdk-paged-view.h"
 #include "common/mdk-labels.h"
 #include "mdk-classification-window.h"
 #include "mdk-import-window.h"
@@ -294,46 +295,11 @@ static void
 update_state (MdkMembersPage *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
-  gboolean loading = mdk_paged_list_get_loading (MDK_PAGED_LIST (self->list));
-  const GError *error = mdk_paged_list_get_error (MDK_PAGED_LIST (self->list));
   g_autofree char *number = format_count (n);
   g_autofree char *text = g_strdup_printf (ngettext ("%s member", "%s members", n), number);
 
-  gtk_spinner_set_spinning (self->spinner, loading);
-  gtk_label_set_label (self->count_label, loading && n == 0 ? _("Searching…") : text);
-
-  if (error != NULL)
-    {
-      mdk_status_page_set_text (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-    }
-  else if (n == 0 && !loading)
-    gtk_stack_set_visible_child_name (self->stack, "empty");
-  else
-    gtk_stack_set_visible_child_name (self->stack, "list");
-}
-
-static void
-fill_choices (GListStore *store,
-              const char *all_label,
-              GListModel *items,
-              const char *label_property)
-{
-  g_autoptr(MdkChoice) all = mdk_choice_new (0, all_label);
-
-  g_list_store_remove_all (store);
-  g_list_store_append (store, all);
-  for (guint i = 0; items != NULL && i < g_list_model_get_n_items (items); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (items, i);
-      g_autofree char *label = NULL;
-      gint64 id = 0;
-      g_autoptr(MdkChoice) choice = NULL;
-
-      g_object_get (item, "id", &id, label_property, &label, NULL);
-      choice = mdk_choice_new (id, label);
-      g_list_store_append (store, choice);
-    }
+  mdk_paged_view_update (MDK_PAGED_LIST (self->list), self->spinner, self->count_label, text, _("Searching…"),
+                         self->stack, self->error_page);
 }
 
 static void
@@ -346,9 +312,9 @@ on_choices_loaded (GObject      *source,
 
   if (lists == NULL)
     return;
-  fill_choices (self->regions, _("All regions"), g_ptr_array_index (lists, 0), "label");
-  fill_choices (self->card_types, _("All card types"), g_ptr_array_index (lists, 1), "label");
-  fill_choices (self->stores, _("All stores"), g_ptr_array_index (lists, 2), "label");
+  mdk_choice_store_fill (self->regions, _("All regions"), g_ptr_array_index (lists, 0), "label");
+  mdk_choice_store_fill (self->card_types, _("All card types"), g_ptr_array_index (lists, 1), "label");
+  mdk_choice_store_fill (self->stores, _("All stores"), g_ptr_array_index (lists, 2), "label");
 }
 
 static void
@@ -432,8 +398,8 @@ on_classification_loaded (GObject      *source,
   tag = mdk_choice_dropdown_get_id (self->tag_dropdown);
   g_signal_handlers_block_by_func (self->group_dropdown, on_filters_changed, self);
   g_signal_handlers_block_by_func (self->tag_dropdown, on_filters_changed, self);
-  fill_choices (self->groups, _("All groups"), classification->groups, "label");
-  fill_choices (self->tags, _("All tags"), classification->tags, "label");
+  mdk_choice_store_fill (self->groups, _("All groups"), classification->groups, "label");
+  mdk_choice_store_fill (self->tags, _("All tags"), classification->tags, "label");
   select_choice_id (self->group_dropdown, group);
   select_choice_id (self->tag_dropdown, tag);
   g_signal_handlers_unblock_by_func (self->group_dropdown, on_filters_changed, self);
