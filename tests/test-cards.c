@@ -962,6 +962,61 @@ test_versioned_terms (void)
   assert_ledger_sound ();
 }
 
+static char *
+set_daily_limit (const char *request,
+                 const char *card_no,
+                 const char *limit)
+{
+  const char *params[] = { request, card_no, limit, store_a };
+
+  return call ("SELECT mdk.set_daily_limit($1, $2, $3::bigint, $4, 'a holder of the family account')", 4, params);
+}
+
+/* A card's own daily limit: set, kept to, cleared, each recorded; not on a
+ * card that has ended. */
+static void
+test_daily_limit (void)
+{
+  g_autofree char *primary = issue_ok (personal_type, NULL, NULL);
+  g_autofree char *holder = issue_ok (personal_type, NULL, primary);
+  g_autofree char *request = new_request ();
+  g_autofree char *first = set_daily_limit (request, holder, "5000");
+  g_autofree char *again = set_daily_limit (request, holder, "5000");
+  g_autofree char *cleared = NULL;
+
+  recharge (primary, 50000);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (again, ==, first);
+  g_assert_cmpint (field (first, "daily_limit"), ==, 5000);
+  assert_refused (consume (holder, 6000), "MD008");
+  g_free (consume (holder, 4000));
+  assert_refused (consume (holder, 2000), "MD008");
+  /* The primary has no limit of its own. */
+  g_free (consume (primary, 20000));
+
+  {
+    g_autofree char *r = new_request ();
+
+    cleared = set_daily_limit (r, holder, NULL);
+    g_assert_nonnull (cleared);
+    g_assert_cmpint (field (cleared, "daily_limit"), ==, -1);
+  }
+  g_free (consume (holder, 2000));
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 50000 - 4000 - 20000 - 2000);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                              "WHERE c.card_no = $1 AND e.event = 'daily_limit'", holder), ==, 2);
+
+  {
+    g_autofree char *r1 = new_request ();
+    g_autofree char *r2 = new_request ();
+
+    assert_refused (set_daily_limit (r1, holder, "0"), "MD005");
+    g_free (act_ok (holder, "cancel", NULL));
+    assert_refused (set_daily_limit (r2, holder, "100"), "MD009");
+  }
+  assert_ledger_sound ();
+}
+
 /* Expiry: applied to cards in use whose validity has ended, once. */
 static void
 test_expiry (void)
@@ -1088,6 +1143,7 @@ main (int   argc,
   g_test_add_func ("/cards/annual-fee-raised-and-due", test_annual_fee_raised_and_due);
   g_test_add_func ("/cards/action-and-request-race", test_action_and_request_race);
   g_test_add_func ("/cards/versioned-terms", test_versioned_terms);
+  g_test_add_func ("/cards/daily-limit", test_daily_limit);
   g_test_add_func ("/cards/expiry", test_expiry);
   g_test_add_func ("/cards/list", test_list);
 

@@ -996,6 +996,29 @@ test_card_actions (void)
     g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards"), ==, cards_before + 1);
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
+
+  /* A daily limit on the new card: a wrong amount first, then 200.00. */
+  wait_for_profile (profile);
+  {
+    g_autofree char *issued = mdk_test_query_string (db->conn, "SELECT card_no FROM mdk.cards ORDER BY id DESC LIMIT 1");
+    g_autofree char *sql = g_strdup_printf ("SELECT daily_limit FROM mdk.cards WHERE card_no = '%s'", issued);
+
+    dialog = mdk_member_window_card_action (profile, issued, "daily_limit");
+    g_assert_nonnull (dialog);
+    wait_for_card_dialog (dialog);
+    mdk_card_dialog_set_field (dialog, "limit", "2,00.0.0");
+    mdk_card_dialog_set_field (dialog, "reason", "spent by a teenager");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+    g_assert_nonnull (mdk_card_dialog_get_message (dialog));
+    mdk_card_dialog_set_field (dialog, "limit", "200");
+    mdk_test_wait_ms (500);
+    mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-daily-limit");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+    wait_for_card_dialog (dialog);
+    g_assert_true (mdk_card_dialog_get_done (dialog));
+    g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 20000);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
   wait_for_profile (profile);
   scroll_to_cards (GTK_WIDGET (profile));
   mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards-after");

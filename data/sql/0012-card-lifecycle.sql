@@ -222,7 +222,7 @@ CREATE TABLE mdk.card_requests (
 
 CREATE TYPE mdk.card_event_kind AS ENUM ('issued', 'reported_lost', 'found', 'frozen', 'unfrozen',
                                          'cancelled', 'replaced', 'expired', 'annual_fee', 'fee_paid',
-                                         'terms_changed');
+                                         'terms_changed', 'daily_limit');
 
 -- Every change of a card: who (operator, database role, client), where
 -- (store, terminal), when, what and why. Never changed or deleted.
@@ -782,6 +782,51 @@ BEGIN
                  ELSE coalesce(card.primary_card_id, card.id) END;
   result := result || jsonb_build_object('card_no', p_card_no, 'state', transition.to_state)
             || mdk.card_balances(holder);
+  INSERT INTO mdk.card_requests (request_id, request_hash, result) VALUES (p_request, hash, result);
+  RETURN result;
+END
+$$;
+
+-- mdk.set_daily_limit: the stored value a card may spend in a day (fen),
+-- or no limit (p_limit NULL). For a card in use (MD009 otherwise), with a
+-- reason (MD005), recorded as an event. Returns {"card_no", "state",
+-- "daily_limit"} with the balances of the account the card uses.
+CREATE FUNCTION mdk.set_daily_limit (p_request uuid, p_card_no text, p_limit bigint, p_store bigint, p_reason text,
+                                     p_terminal bigint DEFAULT NULL)
+  RETURNS jsonb
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  hash text := mdk.request_hash('set_daily_limit', p_card_no, p_limit::text, p_store::text, p_reason, p_terminal::text);
+  result jsonb;
+  card mdk.cards;
+BEGIN
+  result := mdk.begin_card_request(p_request, hash);
+  IF result IS NOT NULL THEN
+    RETURN result;
+  END IF;
+  IF p_reason IS NULL OR length(btrim(p_reason)) = 0 OR length(p_reason) > 200 THEN
+    RAISE EXCEPTION 'say why, in 200 characters at most' USING ERRCODE = 'MD005';
+  END IF;
+  IF p_limit IS NOT NULL AND p_limit <= 0 THEN
+    RAISE EXCEPTION 'a daily limit is more than zero, or none' USING ERRCODE = 'MD005';
+  END IF;
+  PERFORM mdk.store_exists(p_store, p_terminal);
+  SELECT * INTO card FROM mdk.cards c WHERE c.card_no = p_card_no FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'there is no card %', p_card_no USING ERRCODE = 'no_data_found';
+  END IF;
+  IF card.state NOT IN ('active', 'lost', 'frozen') THEN
+    RAISE EXCEPTION 'card % is %: its limit no longer matters', p_card_no, card.state USING ERRCODE = 'MD009';
+  END IF;
+
+  UPDATE mdk.cards SET daily_limit = p_limit WHERE id = card.id;
+  PERFORM mdk.card_event(card.id, 'daily_limit', NULL, NULL,
+                         p_reason || ' (' || coalesce(card.daily_limit::text, 'none') || ' → '
+                         || coalesce(p_limit::text, 'none') || ')',
+                         p_store, p_terminal, p_request, NULL, NULL);
+  result := jsonb_build_object('card_no', p_card_no, 'state', card.state, 'daily_limit', p_limit)
+            || mdk.card_balances(coalesce(card.primary_card_id, card.id));
   INSERT INTO mdk.card_requests (request_id, request_hash, result) VALUES (p_request, hash, result);
   RETURN result;
 END

@@ -36,6 +36,8 @@ static const char * const field_names[MDK_CARD_N_FIELDS] = {
   "refund-on-cancel",
   /* The cards under it still in use or expired. */
   "n-under",
+  /* Fen of stored value it may spend in a day, or NULL. */
+  "daily-limit",
 };
 
 static GParamSpec *properties[MDK_CARD_N_FIELDS + 2];

@@ -80,7 +80,7 @@ static const char *result_columns_sql =
   "coalesce((r ->> 'fee')::bigint, 0), coalesce((r ->> 'refunded')::bigint, 0), "
   "coalesce((r ->> 'forfeited')::bigint, 0), coalesce((r ->> 'points')::bigint, 0), "
   "coalesce((r ->> 'cancelled_under')::bigint, 0), coalesce(r ->> 'new_card_no', r ->> 'card_no', ''), "
-  "coalesce(r ->> 'state', '') ";
+  "coalesce(r ->> 'state', ''), coalesce((r ->> 'daily_limit')::bigint, 0) ";
 
 static const char * const call_sql[] = {
   [MDK_LEDGER_RECHARGE] = "FROM mdk.recharge($1, $2, $3, $4::mdk.payment_method, $5, $6, $7) r",
@@ -89,6 +89,7 @@ static const char * const call_sql[] = {
   [MDK_LEDGER_REVERSE] = "FROM mdk.reverse($1, $2, $3, $4, $5) r",
   [MDK_LEDGER_ISSUE_CARD] = "FROM mdk.issue_card($1, $2, $3, $4, $5::mdk.payment_method, $6, $7, $8) r",
   [MDK_LEDGER_CARD_ACTION] = "FROM mdk.card_action($1, $2, $3::mdk.card_action, $4, $5, $6::mdk.payment_method, $7, $8) r",
+  [MDK_LEDGER_DAILY_LIMIT] = "FROM mdk.set_daily_limit($1, $2, $3, $4, $5, $6) r",
 };
 
 static char *
@@ -155,6 +156,14 @@ request_params (const MdkLedgerRequest *request)
       g_ptr_array_add (params, g_strdup (request->method));
       g_ptr_array_add (params, g_strdup (request->primary_card_no));
       g_ptr_array_add (params, g_strdup (request->new_card_no));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      break;
+
+    case MDK_LEDGER_DAILY_LIMIT:
+      g_ptr_array_add (params, g_strdup (request->card_no));
+      g_ptr_array_add (params, request->amount > 0 ? number (request->amount) : NULL);
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, g_strdup (request->reason));
       g_ptr_array_add (params, id_or_null (request->terminal_id));
       break;
 
@@ -235,7 +244,7 @@ mdk_ledger_send (PGconn                  *conn,
 
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (request != NULL && request->request_id != NULL, NULL);
-  g_return_val_if_fail (request->kind <= MDK_LEDGER_CARD_ACTION, NULL);
+  g_return_val_if_fail (request->kind <= MDK_LEDGER_DAILY_LIMIT, NULL);
 
   params = request_params (request);
   sql = g_strconcat (result_columns_sql, call_sql[request->kind], NULL);
@@ -270,6 +279,7 @@ mdk_ledger_send (PGconn                  *conn,
   answer->cancelled_under = mdk_pg_get_int64 (result, 0, 20);
   g_strlcpy (answer->card_no, PQgetvalue (result, 0, 21), sizeof answer->card_no);
   g_strlcpy (answer->state, PQgetvalue (result, 0, 22), sizeof answer->state);
+  answer->daily_limit = mdk_pg_get_int64 (result, 0, 23);
   return answer;
 }
 

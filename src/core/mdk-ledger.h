@@ -60,6 +60,7 @@ typedef enum
   MDK_LEDGER_REVERSE,
   MDK_LEDGER_ISSUE_CARD,
   MDK_LEDGER_CARD_ACTION,
+  MDK_LEDGER_DAILY_LIMIT,
 } MdkLedgerKind;
 
 /**
@@ -67,7 +68,8 @@ typedef enum
  * @kind: which function
  * @request_id: made when the request is made, and kept for every retry of it
  * @card_no: the card (recharge, consume)
- * @amount: fen: the recharge, the sale before discount, the part of the sale refunded
+ * @amount: fen: the recharge, the sale before discount, the part of the sale refunded,
+ *   a card's daily limit (0 for none)
  * @method: (nullable): a payment method (mdk.payment_method): the recharge's, or
  *   that of @external
  * @store_id: where; 0 for a refund's or reversal's original store
@@ -87,8 +89,8 @@ typedef enum
  *   (@card_no is then unused) or a replacement
  *
  * One request to the ledger, or to the card lifecycle (mdk.issue_card(),
- * mdk.card_action(); @method pays a fee or, for a cancellation, pays
- * stored value back). Money is in fen.
+ * mdk.card_action(), mdk.set_daily_limit(); @method pays a fee or, for a
+ * cancellation, pays stored value back). Money is in fen.
  */
 typedef struct
 {
@@ -117,7 +119,8 @@ typedef struct
  *
  * What a request did, in fen and points; fields a function does not
  * report are 0. @card_no is the card issued, or a replacement's new
- * card; @state the card's state after an action.
+ * card; @state the card's state after an action; @daily_limit a card's
+ * new daily limit (0 for none).
  */
 typedef struct
 {
@@ -144,6 +147,7 @@ typedef struct
   gint64 cancelled_under;
   char   card_no[24];
   char   state[16];
+  gint64 daily_limit;
 } MdkLedgerResult;
 
 /**

@@ -32,6 +32,7 @@ struct _MdkCardDialog
   AdwComboRow       *type_row;
   AdwEntryRow       *under_row;
   AdwEntryRow       *number_row;
+  AdwEntryRow       *limit_row;
   AdwComboRow       *method_row;
   AdwComboRow       *store_row;
   AdwEntryRow       *reason_row;
@@ -75,6 +76,7 @@ static const struct {
   /* Not "_Cancel": Close has C. */
   { "cancel", N_("Cancel Card"), N_("C_ancel Card"), TRUE },
   { "replace", N_("Replace Card"), N_("_Replace Card"), FALSE },
+  { "daily_limit", N_("Daily Limit"), N_("_Set Limit"), FALSE },
 };
 
 static guint
@@ -98,6 +100,7 @@ mdk_card_action_label (const char *action)
   static const struct { const char *action; const char *label; } labels[] = {
     { "report_loss", N_("Report Lost…") }, { "found", N_("Found Again…") }, { "freeze", N_("Freeze…") },
     { "unfreeze", N_("Unfreeze…") }, { "cancel", N_("Cancel Card…") }, { "replace", N_("Replace Card…") },
+    { "daily_limit", N_("Daily Limit…") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -160,7 +163,19 @@ explain_action (MdkCardDialog *self)
   else if (g_str_equal (self->action, "found") || g_str_equal (self->action, "unfreeze"))
     g_string_append (text, _("The card can pay and be recharged again. Nothing moves: "));
 
-  if (g_str_equal (self->action, "cancel"))
+  if (g_str_equal (self->action, "daily_limit"))
+    {
+      gint64 limit = card_amount (self, MDK_CARD_FIELD_DAILY_LIMIT);
+      g_autofree char *today = format_money (limit);
+
+      g_string_append (text, _("Limits the stored value this card may spend in a day, at any store, so that a "
+                               "holder of a group card or an affiliate does not spend the whole account. "));
+      if (limit > 0)
+        g_string_append_printf (text, _("Its limit is %s a day now."), today);
+      else
+        g_string_append (text, _("It has no limit now."));
+    }
+  else if (g_str_equal (self->action, "cancel"))
     {
       g_string_append (text, _("This cannot be undone: the card and its number are closed for good. "));
       if (!is_primary (self))
@@ -258,6 +273,7 @@ build_request (MdkCardDialog *self)
   g_autofree char *under = g_strstrip (g_strdup (row_text (self->under_row)));
   g_autofree char *number = g_strstrip (g_strdup (row_text (self->number_row)));
   const char *problem = NULL;
+  gint64 limit = 0;
 
   if (self->kind == MDK_LEDGER_ISSUE_CARD)
     {
@@ -266,8 +282,17 @@ build_request (MdkCardDialog *self)
     }
   else
     {
+      if (self->kind == MDK_LEDGER_DAILY_LIMIT)
+        {
+          const char *text = row_text (self->limit_row);
+          gboolean ok = *text == '\0' || (mdk_money_parse (text, &limit, NULL) && limit > 0);
+
+          mdk_entry_row_mark_invalid (self->limit_row, !ok);
+          if (!ok)
+            problem = _("Type the limit in yuan, such as 200, or leave it empty for none.");
+        }
       mdk_entry_row_mark_invalid (self->reason_row, *reason == '\0');
-      if (*reason == '\0')
+      if (problem == NULL && *reason == '\0')
         problem = _("Say why: the reason is kept with the card's history.");
     }
   if (problem == NULL && mdk_choice_row_get_id (self->store_row) == 0)
@@ -293,6 +318,7 @@ build_request (MdkCardDialog *self)
       request->card_no = g_strdup (card_field (self, MDK_CARD_FIELD_CARD_NO));
       request->action = g_strdup (self->action);
       request->reason = g_steal_pointer (&reason);
+      request->amount = limit;
     }
   return g_steal_pointer (&request);
 }
@@ -305,6 +331,9 @@ show_result (MdkCardDialog         *self,
     mdk_result_list_add (self->result_list, _("Card issued"), g_strdup (result->card_no));
   else if (g_str_equal (self->action, "replace"))
     mdk_result_list_add (self->result_list, _("New card"), g_strdup (result->card_no));
+  else if (self->kind == MDK_LEDGER_DAILY_LIMIT)
+    mdk_result_list_add (self->result_list, _("Daily limit now"),
+                         result->daily_limit > 0 ? format_money (result->daily_limit) : g_strdup (_("None")));
   else
     mdk_result_list_add (self->result_list, _("State now"), g_strdup (mdk_card_state_label (result->state)));
   if (result->fee > 0)
@@ -330,6 +359,7 @@ set_form_sensitive (MdkCardDialog *self,
                     gboolean       sensitive)
 {
   gtk_widget_set_sensitive (self->issue_group, sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->limit_row), sensitive);
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_row), sensitive);
   gtk_widget_set_sensitive (GTK_WIDGET (self->store_row), sensitive);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reason_row), sensitive);
@@ -494,6 +524,7 @@ setup (MdkCardDialog *self)
       adw_window_title_set_subtitle (self->window_title, subtitle);
       gtk_label_set_label (self->explain_label, explanation);
       gtk_widget_set_visible (self->issue_group, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->limit_row), g_str_equal (self->action, "daily_limit"));
       gtk_widget_add_css_class (GTK_WIDGET (self->apply_button),
                                 actions[i].destructive ? "destructive-action" : "suggested-action");
       if (cancel && is_primary (self) && refunds_on_cancel (self) && card_amount (self, MDK_CARD_FIELD_BALANCE) > 0)
@@ -565,6 +596,7 @@ mdk_card_dialog_class_init (MdkCardDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, type_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, under_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, number_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, limit_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, method_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, store_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, reason_row);
@@ -614,7 +646,8 @@ mdk_card_dialog_new_issue (MdkDatabase *database,
  * mdk_card_dialog_new_action:
  * @database: the database
  * @card: the card, as the member's profile shows it
- * @action: a card action (mdk.card_action) allowed in the card's state
+ * @action: a card action (mdk.card_action) allowed in the card's state, or
+ *   "daily_limit" for a card in use
  *
  * Returns: (transfer floating): a dialog that says what @action will do,
  *   and does it
@@ -631,7 +664,7 @@ mdk_card_dialog_new_action (MdkDatabase *database,
 
   self = g_object_new (MDK_TYPE_CARD_DIALOG, NULL);
   self->database = g_object_ref (database);
-  self->kind = MDK_LEDGER_CARD_ACTION;
+  self->kind = g_str_equal (action, "daily_limit") ? MDK_LEDGER_DAILY_LIMIT : MDK_LEDGER_CARD_ACTION;
   self->card = g_object_ref (card);
   self->action = g_strdup (action);
   setup (self);
@@ -641,7 +674,7 @@ mdk_card_dialog_new_action (MdkDatabase *database,
 /**
  * mdk_card_dialog_set_field:
  * @self: a #MdkCardDialog
- * @field: "reason", "under" or "number"
+ * @field: "reason", "under", "number" or "limit"
  * @text: what to type there
  *
  * Types into a field, as a person would.
@@ -661,6 +694,8 @@ mdk_card_dialog_set_field (MdkCardDialog *self,
     row = self->under_row;
   else if (g_str_equal (field, "number"))
     row = self->number_row;
+  else if (g_str_equal (field, "limit"))
+    row = self->limit_row;
   g_return_if_fail (row != NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (row), text);

@@ -113,6 +113,7 @@ card_actions_button (MdkCard *card)
   g_autoptr(GMenu) menu = g_menu_new ();
   /* In the order a counter meets them. */
   static const char * const order[] = { "report_loss", "found", "freeze", "unfreeze", "replace", "cancel" };
+  static const char * const in_use[] = { "active", "lost", "frozen", NULL };
   GtkWidget *button;
   g_autofree char *tooltip = NULL;
 
@@ -125,6 +126,15 @@ card_actions_button (MdkCard *card)
                                            mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO), order[i]);
         g_menu_append_item (menu, item);
       }
+  /* Not a change of state: any card in use may have one. */
+  if (g_strv_contains (in_use, mdk_card_get_field (card, MDK_CARD_FIELD_STATE)))
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (mdk_card_action_label ("daily_limit"), NULL);
+
+      g_menu_item_set_action_and_target (item, "member.card-action", "(ss)",
+                                         mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO), "daily_limit");
+      g_menu_append_item (menu, item);
+    }
   if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
     return NULL;
 
