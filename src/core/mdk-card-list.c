@@ -287,23 +287,6 @@ fetch (PGconn            *conn,
   return mdk_card_list_fetch (conn, query, after, limit, error);
 }
 
-static gpointer
-new_placeholder (void)
-{
-  return mdk_card_record_new_placeholder ();
-}
-
-static void
-fill (gpointer placeholder,
-      gpointer fetched)
-{
-  const char *fields[MDK_CARD_RECORD_N_FIELDS];
-
-  for (guint f = 0; f < MDK_CARD_RECORD_N_FIELDS; f++)
-    fields[f] = mdk_record_get_field (fetched, f);
-  mdk_record_fill (placeholder, mdk_record_get_id (fetched), fields);
-}
-
 static void
 get_key (gpointer    item,
          MdkPageKey *key)
@@ -323,8 +306,6 @@ mdk_card_list_class_init (MdkCardListClass *klass)
   list_class->count = count;
   list_class->page_starts = page_starts;
   list_class->fetch = fetch;
-  list_class->new_placeholder = new_placeholder;
-  list_class->fill = fill;
   list_class->get_key = get_key;
 }
 

@@ -327,23 +327,6 @@ fetch (PGconn            *conn,
   return mdk_journal_fetch (conn, query, after, limit, error);
 }
 
-static gpointer
-new_placeholder (void)
-{
-  return mdk_transaction_new_placeholder ();
-}
-
-static void
-fill (gpointer placeholder,
-      gpointer fetched)
-{
-  const char *fields[MDK_TRANSACTION_N_FIELDS];
-
-  for (guint f = 0; f < MDK_TRANSACTION_N_FIELDS; f++)
-    fields[f] = mdk_transaction_get_field (fetched, f);
-  mdk_transaction_fill (placeholder, mdk_transaction_get_id (fetched), fields);
-}
-
 static void
 get_key (gpointer    item,
          MdkPageKey *key)
@@ -363,8 +346,6 @@ mdk_journal_list_class_init (MdkJournalListClass *klass)
   list_class->count = count;
   list_class->page_starts = page_starts;
   list_class->fetch = fetch;
-  list_class->new_placeholder = new_placeholder;
-  list_class->fill = fill;
   list_class->get_key = get_key;
 }
 

@@ -48,23 +48,6 @@ fetch (PGconn            *conn,
   return mdk_member_repo_search (conn, query, after, limit, error);
 }
 
-static gpointer
-new_placeholder (void)
-{
-  return mdk_member_new_placeholder ();
-}
-
-static void
-fill (gpointer placeholder,
-      gpointer fetched)
-{
-  const char *fields[MDK_MEMBER_N_FIELDS];
-
-  for (guint f = 0; f < MDK_MEMBER_N_FIELDS; f++)
-    fields[f] = mdk_member_get_field (fetched, f);
-  mdk_member_fill (placeholder, mdk_member_get_id (fetched), fields);
-}
-
 static void
 get_key (gpointer    item,
          MdkPageKey *key)
@@ -84,8 +67,6 @@ mdk_member_list_class_init (MdkMemberListClass *klass)
   list_class->count = count;
   list_class->page_starts = page_starts;
   list_class->fetch = fetch;
-  list_class->new_placeholder = new_placeholder;
-  list_class->fill = fill;
   list_class->get_key = get_key;
 }
 

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "mdk-paged-list.h"
+#include "mdk-record.h"
 
 #define PAGE_SIZE 200
 #define MAX_PAGES 40          /* 8,000 rows at most are kept */
@@ -157,6 +158,29 @@ evict_pages (MdkPagedList *self)
     }
 }
 
+/* An empty item; by default, an item of the class's type, filled later. */
+static gpointer
+new_placeholder (MdkPagedList *self)
+{
+  MdkPagedListClass *klass = MDK_PAGED_LIST_GET_CLASS (self);
+
+  return klass->new_placeholder != NULL ? klass->new_placeholder () : g_object_new (klass->item_type, NULL);
+}
+
+/* Fills a placeholder in place; by default, an #MdkRecord from another. */
+static void
+fill (MdkPagedList *self,
+      gpointer      placeholder,
+      gpointer      fetched)
+{
+  MdkPagedListClass *klass = MDK_PAGED_LIST_GET_CLASS (self);
+
+  if (klass->fill != NULL)
+    klass->fill (placeholder, fetched);
+  else
+    mdk_record_fill_from (placeholder, fetched);
+}
+
 static Page *
 ensure_page (MdkPagedList *self,
              guint         number)
@@ -177,7 +201,7 @@ ensure_page (MdkPagedList *self,
   page->last_used = ++priv->clock;
   page->items = g_ptr_array_new_full (length, g_object_unref);
   for (guint i = 0; i < length; i++)
-    g_ptr_array_add (page->items, MDK_PAGED_LIST_GET_CLASS (self)->new_placeholder ());
+    g_ptr_array_add (page->items, new_placeholder (self));
 
   g_hash_table_insert (priv->pages, GUINT_TO_POINTER (number), page);
   g_queue_push_head (&priv->wanted, GUINT_TO_POINTER (number));
@@ -332,7 +356,7 @@ on_page_fetched (GObject      *source,
     {
       /* Placeholders are filled in place: a list showing them updates. */
       for (guint i = 0; i < MIN (items->len, page->items->len); i++)
-        MDK_PAGED_LIST_GET_CLASS (self)->fill (g_ptr_array_index (page->items, i), g_ptr_array_index (items, i));
+        fill (self, g_ptr_array_index (page->items, i), g_ptr_array_index (items, i));
       page->fetched = TRUE;
     }
   if (page != NULL)

@@ -36,8 +36,10 @@ G_DECLARE_DERIVABLE_TYPE (MdkPagedList, mdk_paged_list, MDK, PAGED_LIST, GObject
  * @page_starts: in a worker thread: the key of the last row of every
  *   page of @page_size rows (#MdkPageKey)
  * @fetch: in a worker thread: up to @limit items after @after, in order
- * @new_placeholder: an empty item, shown until its page arrives
- * @fill: in the main thread: fills @placeholder in place from @fetched
+ * @new_placeholder: an empty item, shown until its page arrives (by default,
+ *   a new @item_type)
+ * @fill: in the main thread: fills @placeholder in place from @fetched (by
+ *   default, for #MdkRecord items, with mdk_record_fill_from())
  * @get_key: the key of a fetched item
  *
  * What a subclass says about its rows. The query functions get a copy

@@ -194,3 +194,23 @@ mdk_record_get_field (MdkRecord *self,
 
   return priv->fields != NULL ? priv->fields[field] : NULL;
 }
+
+/**
+ * mdk_record_fill_from:
+ * @self: a record, a placeholder say
+ * @other: a record of the same class
+ *
+ * Fills @self in place with @other's id and fields.
+ */
+void
+mdk_record_fill_from (MdkRecord *self,
+                      MdkRecord *other)
+{
+  MdkRecordPrivate *priv;
+
+  g_return_if_fail (MDK_IS_RECORD (other));
+  g_return_if_fail (G_OBJECT_TYPE (self) == G_OBJECT_TYPE (other));
+
+  priv = mdk_record_get_instance_private (other);
+  mdk_record_fill (self, priv->id, (const char * const *) priv->fields);
+}

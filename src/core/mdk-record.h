@@ -35,6 +35,8 @@ void        mdk_record_class_install_fields (MdkRecordClass      *klass,
 void        mdk_record_fill                 (MdkRecord           *self,
                                              gint64               id,
                                              const char * const  *fields);
+void        mdk_record_fill_from            (MdkRecord           *self,
+                                             MdkRecord           *other);
 gboolean    mdk_record_get_loaded           (MdkRecord           *self);
 gint64      mdk_record_get_id               (MdkRecord           *self);
 const char *mdk_record_get_field            (MdkRecord           *self,
