@@ -385,8 +385,9 @@ test_issue (void)
     g_autofree char *retired = new_type ("T-RETIRED", "general", ", is_retired", ", true");
     g_autofree char *regional = new_type ("T-REGIONAL", "general", "", "");
     g_autofree char *blacklisted = new_member ();
-    g_autofree char *sql = g_strdup_printf ("UPDATE mdk.card_types SET region_id = (SELECT region_id FROM mdk.stores WHERE id = %s) "
-                                            "WHERE id = %s", store_a, regional);
+    g_autofree char *sql = g_strdup_printf ("SELECT mdk.edit_card_type(%s, jsonb_build_object('region_id', "
+                                            "(SELECT region_id FROM mdk.stores WHERE id = %s)), 'a regional type')",
+                                            regional, store_a);
 
     exec_ok (sql);
     assert_refused (issue_new (member, personal_type, store_a, NULL, NULL, NULL), "MD005");
@@ -1057,6 +1058,7 @@ test_expiry (void)
     g_test_message ("%s", out);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
     g_assert_true (g_str_has_prefix (out, "1 "));
+    g_assert_nonnull (strstr (out, "\nTiers: "));
     assert_state (lasting, "expired");
   }
 }
@@ -1115,6 +1117,329 @@ test_list (void)
     }
 }
 
+/* ---- the designer and tiers ------------------------------------------- */
+
+/* Head office's new type through mdk.create_card_type(); returns its id. */
+static char *
+create_type (const char *code,
+             const char *fields)
+{
+  const char *params[] = { code, fields };
+  g_autofree char *id = call ("SELECT mdk.create_card_type($1, $2::jsonb, 'a new type')::text", 2, params);
+
+  g_assert_nonnull (id);
+  return g_steal_pointer (&id);
+}
+
+static char *
+type_of (const char *card_no)
+{
+  return param_string ("SELECT card_type_id::text FROM mdk.cards WHERE card_no = $1", card_no);
+}
+
+static void
+assert_type (const char *card_no,
+             const char *type)
+{
+  g_autofree char *actual = type_of (card_no);
+
+  g_assert_cmpstr (actual, ==, type);
+}
+
+static gint64
+events_of (const char *card_no,
+           const char *event)
+{
+  const char *params[] = { card_no, event };
+  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn, "SELECT count(*) FROM mdk.card_events e "
+                                                     "JOIN mdk.cards c ON c.id = e.card_id "
+                                                     "WHERE c.card_no = $1 AND e.event = $2::mdk.card_event_kind",
+                                                     2, params);
+
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+/* Runs the tier job for today plus @days. */
+static void
+apply_tiers (int days)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT mdk.apply_tier_rules(current_date + %d)", days);
+
+  exec_ok (sql);
+}
+
+static char *
+set_tier_rules (const char *type,
+                const char *rules)
+{
+  const char *params[] = { type, rules };
+
+  return call ("SELECT mdk.set_card_tier_rules($1::bigint, $2::jsonb, 'tiers for the new year')::text", 2, params);
+}
+
+static char *
+set_tier (const char *card_no,
+          const char *type,
+          const char *hold_until)
+{
+  g_autofree char *request = new_request ();
+  const char *params[] = { request, card_no, type, hold_until, store_a };
+
+  return call ("SELECT mdk.set_card_tier($1, $2, $3, $4::date, $5, 'a valued customer')", 5, params);
+}
+
+/* Creating, editing and retiring types, each recorded; plain UPDATEs refused. */
+static void
+test_designer (void)
+{
+  g_autofree char *type = create_type ("T-DESIGN", "{\"name\": \"设计卡\", \"kind\": \"silver\", \"number_prefix\": \"9801\", "
+                                       "\"number_length\": 16, \"number_luhn\": true, \"discount_bp\": 500, "
+                                       "\"has_discount\": true, \"face_start\": \"#112233\", \"face_end\": \"#445566\", "
+                                       "\"category_discounts\": {\"FOOD\": 800}}");
+  g_autofree char *card_no = NULL;
+
+  g_assert_cmpint (param_int ("SELECT discount_bp FROM mdk.card_types WHERE id = $1::bigint", type), ==, 500);
+  g_assert_cmpint (param_int ("SELECT version FROM mdk.card_types WHERE id = $1::bigint", type), ==, 1);
+  g_assert_cmpint (param_int ("SELECT discount_bp FROM mdk.card_type_category_discounts "
+                              "WHERE card_type_id = $1::bigint AND version = 1 AND category = 'FOOD'", type), ==, 800);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_type_changes WHERE card_type_id = $1::bigint "
+                              "AND change = 'created' AND reason = 'a new type' AND operator_id IS NOT NULL", type), ==, 1);
+
+  /* Refused: a prefix another type of the same length could give, a code
+   * taken, no name, a field that is not a type's, a logo that is no image. */
+  {
+    const char *overlap[] = { "T-OVERLAP", "{\"name\": \"x\", \"kind\": \"general\", \"number_prefix\": \"98\", \"number_length\": 16}" };
+    const char *taken[] = { "T-DESIGN", "{\"name\": \"x\", \"kind\": \"general\", \"number_prefix\": \"97\", \"number_length\": 16}" };
+    const char *nameless[] = { "T-NAMELESS", "{\"kind\": \"general\", \"number_prefix\": \"97\", \"number_length\": 16}" };
+    const char *unknown[] = { "T-UNKNOWN", "{\"name\": \"x\", \"kind\": \"general\", \"number_prefix\": \"97\", "
+                              "\"number_length\": 16, \"colour\": \"red\"}" };
+    const char *logo[] = { type, "{\"face_logo\": \"aGVsbG8=\"}" };
+
+    assert_refused (call ("SELECT mdk.create_card_type($1, $2::jsonb, 'r')::text", 2, overlap), "MD011");
+    assert_refused (call ("SELECT mdk.create_card_type($1, $2::jsonb, 'r')::text", 2, taken), "23505");
+    assert_refused (call ("SELECT mdk.create_card_type($1, $2::jsonb, 'r')::text", 2, nameless), "MD005");
+    assert_refused (call ("SELECT mdk.create_card_type($1, $2::jsonb, 'r')::text", 2, unknown), "MD005");
+    assert_refused (call ("SELECT mdk.edit_card_type($1::bigint, $2::jsonb, 'r')::text", 2, logo), "MD005");
+  }
+
+  /* Before it has cards, the number format may change; after, it stays. */
+  {
+    const char *format[] = { type, "{\"number_prefix\": \"9802\", \"name\": \"设计银卡\"}" };
+    const char *back[] = { type, "{\"number_prefix\": \"9801\"}" };
+    const char *kind[] = { type, "{\"kind\": \"gold\"}" };
+    const char *face[] = { type, "{\"face_start\": \"#AA0000\", \"face_end\": null, "
+                           "\"face_logo\": \"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==\"}" };
+    g_autoptr(PGresult) edited = mdk_test_exec_params (db->conn, "SELECT mdk.edit_card_type($1::bigint, $2::jsonb, 'a new range')",
+                                                       2, format);
+
+    g_assert_cmpint (PQresultStatus (edited), ==, PGRES_TUPLES_OK);
+    g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_type_changes WHERE card_type_id = $1::bigint "
+                                "AND change = 'edited' AND details -> 'number_prefix' = '[\"9801\", \"9802\"]' "
+                                "AND details -> 'name' IS NOT NULL AND details -> 'kind' IS NULL", type), ==, 1);
+    card_no = issue_ok (type, NULL, NULL);
+    g_assert_true (g_str_has_prefix (card_no, "9802"));
+    assert_refused (call ("SELECT mdk.edit_card_type($1::bigint, $2::jsonb, 'r')::text", 2, back), "MD011");
+    assert_refused (call ("SELECT mdk.edit_card_type($1::bigint, $2::jsonb, 'r')::text", 2, kind), "MD005");
+    g_free (call ("SELECT mdk.edit_card_type($1::bigint, $2::jsonb, 'a brighter face')::text", 2, face));
+    g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_types WHERE id = $1::bigint AND face_start = '#AA0000' "
+                                "AND face_end IS NULL AND octet_length(face_logo) > 60", type), ==, 1);
+  }
+
+  /* A region only when every card was issued there. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT mdk.edit_card_type(%s, jsonb_build_object('region_id', "
+                                            "(SELECT region_id FROM mdk.stores WHERE id = %s)), 'r')::text",
+                                            type, store_other_region);
+
+    assert_refused (call (sql, 0, NULL), "MD005");
+  }
+
+  /* Retired: no new cards, the old one still served; then restored. */
+  {
+    const char *params[] = { type };
+    g_autofree char *member = new_member ();
+
+    g_free (call ("SELECT mdk.retire_card_type($1::bigint, true, 'replaced by the gold range')::text", 1, params));
+    assert_refused (issue_new (member, type, store_a, "cash", NULL, NULL), "MD002");
+    recharge (card_no, 1000);
+    g_free (call ("SELECT mdk.retire_card_type($1::bigint, false, 'back by demand')::text", 1, params));
+    g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_type_changes WHERE card_type_id = $1::bigint "
+                                "AND change IN ('retired', 'restored')", type), ==, 2);
+  }
+
+  /* Only through the functions, and the record stays. */
+  {
+    g_autoptr(PGresult) plain = PQexec (db->conn, "UPDATE mdk.card_types SET discount_bp = 0 WHERE code = 'T-DESIGN'");
+    g_autoptr(PGresult) erase = PQexec (db->conn, "DELETE FROM mdk.card_type_changes");
+
+    g_assert_cmpstr (PQresultErrorField (plain, PG_DIAG_SQLSTATE), ==, "42501");
+    g_assert_cmpint (PQresultStatus (erase), ==, PGRES_FATAL_ERROR);
+    /* Giving out numbers is not a change of the type. */
+    g_assert_cmpint (query_int ("SELECT count(*) FROM mdk.cards WHERE card_type_id = "
+                                "(SELECT id FROM mdk.card_types WHERE code = 'T-DESIGN')"), ==, 1);
+  }
+}
+
+/* Tier rules up a chain and down after a notice and its grace; spend that
+ * counts (cards under a card, refunds); a tier set by head office. */
+static void
+test_tiers (void)
+{
+  g_autofree char *general = create_type ("T-TIER-GEN", "{\"name\": \"普通\", \"kind\": \"general\", \"number_prefix\": \"9901\", "
+                                          "\"number_length\": 16, \"max_affiliates\": 2}");
+  g_autofree char *silver = create_type ("T-TIER-SIL", "{\"name\": \"银\", \"kind\": \"silver\", \"number_prefix\": \"9902\", "
+                                         "\"number_length\": 16, \"max_affiliates\": 2}");
+  g_autofree char *gold = create_type ("T-TIER-GLD", "{\"name\": \"金\", \"kind\": \"gold\", \"number_prefix\": \"9903\", "
+                                       "\"number_length\": 16, \"discount_bp\": 1000, \"has_discount\": true}");
+  g_autofree char *affiliate = new_type ("T-TIER-AFF", "affiliate", "", "");
+  g_autofree char *group = new_type ("T-TIER-GRP", "group", "", "");
+  g_autofree char *rules_general = g_strdup_printf ("[{\"direction\": \"up\", \"to_type\": %s, \"measure\": \"spend\", "
+                                                    "\"threshold\": 100000, \"period_months\": 12}]", silver);
+  g_autofree char *rules_silver = g_strdup_printf ("[{\"direction\": \"up\", \"to_type\": %s, \"measure\": \"spend\", "
+                                                   "\"threshold\": 500000, \"period_months\": 12}, "
+                                                   "{\"direction\": \"down\", \"to_type\": %s, \"measure\": \"spend\", "
+                                                   "\"threshold\": 100000, \"period_months\": 12, \"grace_days\": 30}]",
+                                                   gold, general);
+  g_autofree char *rules_gold = g_strdup_printf ("[{\"direction\": \"down\", \"to_type\": %s, \"measure\": \"spend\", "
+                                                 "\"threshold\": 400000, \"period_months\": 12, \"grace_days\": 30}]", silver);
+  g_autofree char *climber = issue_ok (general, NULL, NULL);
+  g_autofree char *steady = issue_ok (general, NULL, NULL);
+  g_autofree char *refunded = issue_ok (general, NULL, NULL);
+  g_autofree char *family = issue_ok (general, NULL, NULL);
+  g_autofree char *idle = issue_ok (general, NULL, NULL);
+  g_autofree char *child = issue_ok (affiliate, NULL, family);
+
+  /* Refused: a rule to a kind that does not change tier, two rules up, a
+   * rule down above the rule up between the same types. */
+  {
+    g_autofree char *to_group = g_strdup_printf ("[{\"direction\": \"up\", \"to_type\": %s, \"measure\": \"spend\", "
+                                                 "\"threshold\": 1, \"period_months\": 12}]", group);
+    g_autofree char *two_up = g_strdup_printf ("[{\"direction\": \"up\", \"to_type\": %s, \"measure\": \"spend\", "
+                                               "\"threshold\": 1, \"period_months\": 12}, {\"direction\": \"up\", "
+                                               "\"to_type\": %s, \"measure\": \"points\", \"threshold\": 1, "
+                                               "\"period_months\": 12}]", silver, gold);
+    g_autofree char *grace_up = g_strdup_printf ("[{\"direction\": \"up\", \"to_type\": %s, \"measure\": \"spend\", "
+                                                 "\"threshold\": 1, \"period_months\": 12, \"grace_days\": 5}]", silver);
+    g_autofree char *too_high = g_strdup_printf ("[{\"direction\": \"down\", \"to_type\": %s, \"measure\": \"spend\", "
+                                                 "\"threshold\": 600000, \"period_months\": 12, \"grace_days\": 30}]", silver);
+
+    assert_refused (set_tier_rules (general, to_group), "MD005");
+    assert_refused (set_tier_rules (general, two_up), "MD005");
+    assert_refused (set_tier_rules (general, grace_up), "MD005");
+    g_free (set_tier_rules (general, rules_general));
+    g_free (set_tier_rules (silver, rules_silver));
+    assert_refused (set_tier_rules (gold, too_high), "MD005");
+    g_free (set_tier_rules (gold, rules_gold));
+    g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_type_changes WHERE card_type_id = $1::bigint "
+                                "AND change = 'tier_rules' AND jsonb_array_length(details -> 'after') = 2", silver), ==, 1);
+  }
+
+  /* Spend: 5,500.00 goes up the chain in one run; 1,500.00 to silver;
+   * 1,500.00 less a refund of 600.00 stays; a card under another counts
+   * toward its primary. */
+  recharge (climber, 600000);
+  g_free (consume (climber, 550000));
+  recharge (steady, 200000);
+  g_free (consume (steady, 150000));
+  recharge (refunded, 200000);
+  {
+    g_autofree char *sale = consume (refunded, 150000);
+    g_autofree char *request = new_request ();
+    g_autofree char *txn = text_field (sale, "transaction");
+    const char *params[] = { request, txn, store_a };
+
+    g_assert_nonnull (call ("SELECT mdk.refund($1, $2::bigint, 60000, 'returned', $3)", 3, params));
+  }
+  recharge (family, 200000);
+  g_free (consume (child, 120000));
+
+  apply_tiers (0);
+  assert_type (climber, gold);
+  g_assert_cmpint (events_of (climber, "tier_up"), ==, 2);
+  g_assert_cmpint (param_int ("SELECT terms_version FROM mdk.cards WHERE card_no = $1", climber), ==, 1);
+  assert_type (steady, silver);
+  assert_type (refunded, general);
+  assert_type (family, silver);
+  assert_type (child, affiliate);
+  assert_type (idle, general);
+  /* The new tier's terms serve the next sale: gold's 10% off. */
+  {
+    g_autofree char *sale = consume (climber, 10000);
+
+    g_assert_cmpint (field (sale, "discount"), ==, 1000);
+  }
+
+  /* Run again: nothing moves. */
+  apply_tiers (0);
+  g_assert_cmpint (events_of (climber, "tier_up"), ==, 2);
+  g_assert_cmpint (events_of (steady, "tier_up"), ==, 1);
+
+  /* A year on, nothing spent since: a notice, the grace, then down one tier. */
+  apply_tiers (400);
+  g_assert_cmpint (events_of (climber, "tier_notice"), ==, 1);
+  g_assert_cmpint (events_of (steady, "tier_notice"), ==, 1);
+  g_assert_cmpint (param_int ("SELECT tier_down_on - current_date FROM mdk.cards WHERE card_no = $1", climber), ==, 430);
+  apply_tiers (400);
+  apply_tiers (429);
+  assert_type (climber, gold);
+  g_assert_cmpint (events_of (climber, "tier_notice"), ==, 1);
+  apply_tiers (430);
+  assert_type (climber, silver);
+  assert_type (steady, general);
+  g_assert_cmpint (events_of (climber, "tier_down"), ==, 1);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                              "WHERE c.card_no = $1 AND e.event = 'tier_down' AND e.to_type_id = c.card_type_id "
+                              "AND e.reason LIKE 'spend 0 < 400000 over 12 months'", climber), ==, 1);
+  /* Just moved down: silver's own rule waits for its period. */
+  apply_tiers (431);
+  assert_type (climber, silver);
+  g_assert_cmpint (events_of (climber, "tier_notice"), ==, 1);
+
+  /* Head office sets a tier by hand and holds it; the rules wait for the
+   * day; a notice is withdrawn when the card spends again. */
+  {
+    g_autofree char *tomorrow = mdk_test_query_string (db->conn, "SELECT (current_date + 1)::text");
+    g_autofree char *set = set_tier (idle, silver, tomorrow);
+    g_autofree char *yesterday = mdk_test_query_string (db->conn, "SELECT (current_date - 1)::text");
+
+    g_assert_nonnull (set);
+    assert_type (idle, silver);
+    g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                                "WHERE c.card_no = $1 AND e.event = 'tier_set' AND e.operator_id IS NOT NULL "
+                                "AND e.from_type_id <> e.to_type_id", idle), ==, 1);
+    assert_refused (set_tier (idle, silver, yesterday), "MD005");
+    assert_refused (set_tier (child, silver, NULL), "MD005");
+    /* The tier has been silver for over a year (as if set long ago). */
+    {
+      const char *params[] = { idle };
+
+      PQclear (mdk_test_exec_params (db->conn, "UPDATE mdk.cards SET tier_since = current_date - 400 WHERE card_no = $1",
+                                     1, params));
+    }
+    apply_tiers (0);
+    g_assert_cmpint (events_of (idle, "tier_notice"), ==, 0);
+    apply_tiers (1);
+    g_assert_cmpint (events_of (idle, "tier_notice"), ==, 1);
+    recharge (idle, 200000);
+    g_free (consume (idle, 120000));
+    apply_tiers (2);
+    g_assert_cmpint (events_of (idle, "tier_kept"), ==, 1);
+    g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.cards WHERE card_no = $1 AND tier_down_on IS NULL", idle), ==, 1);
+    assert_type (idle, silver);
+  }
+
+  /* Only head office sets tiers and rules. */
+  exec_ok ("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cards_clerk') THEN "
+           "CREATE ROLE cards_clerk LOGIN; END IF; END $$");
+  exec_ok ("GRANT USAGE ON SCHEMA mdk TO cards_clerk; GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA mdk TO cards_clerk; "
+           "GRANT USAGE ON ALL SEQUENCES IN SCHEMA mdk TO cards_clerk");
+  exec_ok ("SET SESSION AUTHORIZATION cards_clerk");
+  assert_refused (set_tier (steady, gold, NULL), "42501");
+  assert_refused (set_tier_rules (general, "[]"), "42501");
+  exec_ok ("RESET SESSION AUTHORIZATION");
+  assert_ledger_sound ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1146,6 +1471,8 @@ main (int   argc,
   g_test_add_func ("/cards/daily-limit", test_daily_limit);
   g_test_add_func ("/cards/expiry", test_expiry);
   g_test_add_func ("/cards/list", test_list);
+  g_test_add_func ("/cards/designer", test_designer);
+  g_test_add_func ("/cards/tiers", test_tiers);
 
   return mdk_test_run ();
 }

@@ -432,7 +432,8 @@ test_consume_split_and_lines (void)
   g_autofree char *card = new_card ("GOLD", NULL);
   g_autofree char *sale = NULL;
 
-  exec_ok ("UPDATE mdk.card_types SET point_value = 1 WHERE code = 'GOLD'");
+  exec_ok ("SET mdk.changing_card_type = on; UPDATE mdk.card_types SET point_value = 1 WHERE code = 'GOLD'; "
+           "RESET mdk.changing_card_type");
   exec_ok ("INSERT INTO mdk.card_type_category_discounts (card_type_id, category, discount_bp) "
            "SELECT id, 'DRINKS', 2000 FROM mdk.card_types WHERE code = 'GOLD'");
   g_free (recharge (new_request (), card, 20000, store_a, NULL));
@@ -468,7 +469,8 @@ test_consume_split_and_lines (void)
   g_assert_cmpint (balance_of (card, "stored_value"), ==, 6200);
   g_assert_cmpint (balance_of (card, "points"), ==, 137);
 
-  exec_ok ("UPDATE mdk.card_types SET point_value = 0 WHERE code = 'GOLD'");
+  exec_ok ("SET mdk.changing_card_type = on; UPDATE mdk.card_types SET point_value = 0 WHERE code = 'GOLD'; "
+           "RESET mdk.changing_card_type");
   assert_refused (consume (new_request (), card, 1000, NULL, 10, 0, NULL), "MD002");
   exec_ok ("DELETE FROM mdk.card_type_category_discounts");
   assert_ledger_sound ();
@@ -615,7 +617,8 @@ test_refund_of_spent_points (void)
   g_autofree char *sale = NULL;
   g_autofree char *back = NULL;
 
-  exec_ok ("UPDATE mdk.card_types SET point_value = 1 WHERE code = 'GOLD'");
+  exec_ok ("SET mdk.changing_card_type = on; UPDATE mdk.card_types SET point_value = 1 WHERE code = 'GOLD'; "
+           "RESET mdk.changing_card_type");
   g_free (recharge (new_request (), card, 100000, store_a, NULL));
   sale = consume (new_request (), card, 10000, NULL, 0, 0, NULL);
   g_assert_cmpint (field (sale, "points_earned"), ==, 135);
@@ -626,7 +629,8 @@ test_refund_of_spent_points (void)
   g_assert_cmpint (field (back, "points_earned"), ==, 47);
   g_assert_cmpint (field (back, "points_not_recovered"), ==, 135 - 47);
   g_assert_cmpint (balance_of (card, "points"), ==, 0);
-  exec_ok ("UPDATE mdk.card_types SET point_value = 0 WHERE code = 'GOLD'");
+  exec_ok ("SET mdk.changing_card_type = on; UPDATE mdk.card_types SET point_value = 0 WHERE code = 'GOLD'; "
+           "RESET mdk.changing_card_type");
   assert_ledger_sound ();
 }
 

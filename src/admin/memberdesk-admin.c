@@ -480,8 +480,8 @@ command_recharge_batch (Session  *session,
   return FALSE;
 }
 
-/* The nightly card jobs: expiry, then annual fees, each safe to run any
- * number of times. */
+/* The nightly card jobs: expiry, annual fees, then tiers, each safe to
+ * run any number of times. */
 static gboolean
 command_card_jobs (Session  *session,
                    GError  **error)
@@ -489,6 +489,7 @@ command_card_jobs (Session  *session,
   const char *params[] = { opt_on };
   g_autoptr(PGresult) expired = NULL;
   g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) tiers = NULL;
   g_autofree char *amount = NULL;
 
   if (opt_on != NULL && !g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", opt_on, 0, 0))
@@ -506,10 +507,20 @@ command_card_jobs (Session  *session,
   if (result == NULL)
     return FALSE;
 
+  tiers = mdk_pg_exec (session->conn,
+                       "SELECT (t ->> 'up'), (t ->> 'noticed'), (t ->> 'kept'), (t ->> 'down') "
+                       "FROM mdk.apply_tier_rules(coalesce($1::date, current_date)) AS t",
+                       1, params, error);
+  if (tiers == NULL)
+    return FALSE;
+
   amount = mdk_money_format (mdk_pg_get_int64 (result, 0, 1), "¥");
   /* Translators: numbers of cards and fees, and an amount */
   g_print (_("%s cards expired; %s annual fees charged (%s); %s fees due, to be paid at a counter\n"),
            PQgetvalue (expired, 0, 0), PQgetvalue (result, 0, 0), amount, PQgetvalue (result, 0, 2));
+  /* Translators: numbers of cards */
+  g_print (_("Tiers: %s cards moved up; %s given notice of a move down; %s kept their tier; %s moved down\n"),
+           PQgetvalue (tiers, 0, 0), PQgetvalue (tiers, 0, 1), PQgetvalue (tiers, 0, 2), PQgetvalue (tiers, 0, 3));
   return TRUE;
 }
 
@@ -529,7 +540,7 @@ static const struct {
        "(card, amount in yuan, reference) as one batch; the same file never charges twice; exits with 0 only when "
        "every line was recharged") },
   { "card-jobs", command_card_jobs,
-    N_("“card-jobs [--on DATE]”: expire the cards whose validity ended and charge the annual fees that came due; "
+    N_("“card-jobs [--on DATE]”: expire the cards whose validity ended, charge the annual fees that came due and apply the tier rules; "
        "safe to run any number of times, for a nightly job") },
 };
 

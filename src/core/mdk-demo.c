@@ -99,18 +99,20 @@ typedef struct
   gint64      credit_limit;
   const char *prefix;
   int         length;
+  const char *face_start;
+  const char *face_end;
 } CardType;
 
 enum { CT_PERSONAL = 1, CT_AFFILIATE, CT_GROUP, CT_GENERAL, CT_SILVER, CT_GOLD, CT_VIP };
 
 static const CardType card_types[] = {
-  { "PERSONAL", "个人储值卡", "personal", TRUE, TRUE, FALSE, 0, 10000, 0, 0, 1000, 0, 2, 0, "6001", 16 },
-  { "AFFILIATE", "附属卡", "affiliate", TRUE, TRUE, FALSE, 0, 10000, 0, 2000, 1000, 0, 0, 0, "6002", 16 },
-  { "GROUP", "企业团体卡", "group", TRUE, FALSE, TRUE, 800, 0, 0, 0, 2000, 0, 0, 5000000, "6003", 16 },
-  { "GENERAL", "普通会员卡", "general", FALSE, TRUE, FALSE, 0, 10000, 0, 0, 500, 0, 0, 0, "6100", 16 },
-  { "SILVER", "银卡", "silver", TRUE, TRUE, TRUE, 500, 12000, 2000, 0, 1000, 24, 1, 0, "6200", 16 },
-  { "GOLD", "金卡", "gold", TRUE, TRUE, TRUE, 1000, 15000, 10000, 10000, 1000, 24, 2, 0, "6300", 16 },
-  { "VIP", "VIP 至尊卡", "vip", TRUE, TRUE, TRUE, 1200, 20000, 50000, 30000, 0, 0, 3, 0, "6800", 16 },
+  { "PERSONAL", "个人储值卡", "personal", TRUE, TRUE, FALSE, 0, 10000, 0, 0, 1000, 0, 2, 0, "6001", 16, "#2F5C8F", "#6FA3D8" },
+  { "AFFILIATE", "附属卡", "affiliate", TRUE, TRUE, FALSE, 0, 10000, 0, 2000, 1000, 0, 0, 0, "6002", 16, "#A23B4D", "#E07A5F" },
+  { "GROUP", "企业团体卡", "group", TRUE, FALSE, TRUE, 800, 0, 0, 0, 2000, 0, 0, 5000000, "6003", 16, "#1E6F5C", "#54B38C" },
+  { "GENERAL", "普通会员卡", "general", FALSE, TRUE, FALSE, 0, 10000, 0, 0, 500, 0, 0, 0, "6100", 16, "#3D5A80", "#98C1D9" },
+  { "SILVER", "银卡", "silver", TRUE, TRUE, TRUE, 500, 12000, 2000, 0, 1000, 24, 1, 0, "6200", 16, "#5E6B78", "#C9D1D9" },
+  { "GOLD", "金卡", "gold", TRUE, TRUE, TRUE, 1000, 15000, 10000, 10000, 1000, 24, 2, 0, "6300", 16, "#9A6B12", "#E8C766" },
+  { "VIP", "VIP 至尊卡", "vip", TRUE, TRUE, TRUE, 1200, 20000, 50000, 30000, 0, 0, 3, 0, "6800", 16, "#1B1B24", "#5B4A7A" },
 };
 
 /* splitmix64: small, fast and the same on every platform, which a seed
@@ -375,16 +377,29 @@ insert_card_types (PGconn  *conn,
       g_ptr_array_add (p, g_strdup_printf ("%" G_GINT64_FORMAT, t->credit_limit));
       g_ptr_array_add (p, g_strdup (t->prefix));
       g_ptr_array_add (p, g_strdup_printf ("%d", t->length));
+      g_ptr_array_add (p, g_strdup (t->face_start));
+      g_ptr_array_add (p, g_strdup (t->face_end));
       if (!exec_params (conn,
                         "INSERT INTO mdk.card_types (id, code, name, kind, has_stored_value, has_points, "
                         "has_discount, discount_bp, points_rate_bp, joining_fee, annual_fee, replacement_fee, "
-                        "validity_months, max_affiliates, credit_limit, number_prefix, number_length) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                        "validity_months, max_affiliates, credit_limit, number_prefix, number_length, "
+                        "face_start, face_end) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+                        "        $18, $19)",
                         p, error))
         return FALSE;
     }
 
-  return TRUE;
+  /* The tiers: general, silver, gold, VIP by spend over twelve months,
+   * down after 30 days' grace. */
+  return mdk_pg_exec_command (conn,
+                              "INSERT INTO mdk.card_tier_rules (from_type_id, direction, to_type_id, measure, "
+                              "                                 threshold, period_months, grace_days) "
+                              "VALUES (4, 'up', 5, 'spend', 500000, 12, 0), "
+                              "       (5, 'up', 6, 'spend', 2000000, 12, 0), (5, 'down', 4, 'spend', 300000, 12, 30), "
+                              "       (6, 'up', 7, 'spend', 10000000, 12, 0), (6, 'down', 5, 'spend', 1500000, 12, 30), "
+                              "       (7, 'down', 6, 'spend', 8000000, 12, 30)",
+                              0, NULL, error);
 }
 
 typedef struct
