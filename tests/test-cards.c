@@ -1440,6 +1440,148 @@ test_tiers (void)
   assert_ledger_sound ();
 }
 
+static MdkCardTypeDesign *
+find_design (GPtrArray  *designs,
+             const char *code)
+{
+  for (guint i = 0; i < designs->len; i++)
+    {
+      MdkCardTypeDesign *design = g_ptr_array_index (designs, i);
+
+      if (g_str_equal (design->code, code))
+        return design;
+    }
+  g_assert_not_reached ();
+}
+
+/* The designer's own calls: a new type with rules, changes that make a new
+ * version only when terms change, and a save refused after someone else's. */
+static void
+test_designer_save (void)
+{
+  g_autofree char *silver_id = mdk_test_query_string (db->conn, "SELECT id::text FROM mdk.card_types WHERE code = 'SILVER'");
+  g_autofree char *silver_card = issue_ok (silver_id, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) designs = mdk_card_type_designs_load (db->conn, &error);
+  MdkCardTypeDesign *silver = NULL;
+  g_autoptr(MdkCardTypeDesign) fresh = mdk_card_type_design_new ();
+  g_autoptr(MdkCardTypeDesign) renamed = NULL;
+  g_autoptr(MdkCardTypeDesign) cheaper = NULL;
+  g_autoptr(GPtrArray) reloaded = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  gint64 id;
+
+  g_assert_no_error (error);
+  silver = find_design (designs, "SILVER");
+  g_assert_cmpint (silver->up.to_type_id, >, 0);
+  g_assert_cmpint (silver->down.grace_days, ==, 30);
+  g_assert_cmpint (silver->n_cards, >, 0);
+
+  /* New: a platinum type above gold, with a rule down to gold. */
+  g_free (fresh->code);
+  fresh->code = g_strdup ("T-PLATINUM");
+  g_free (fresh->name);
+  fresh->name = g_strdup ("白金卡 \"Platinum\"");
+  g_free (fresh->kind);
+  fresh->kind = g_strdup ("vip");
+  g_free (fresh->number_prefix);
+  fresh->number_prefix = g_strdup ("9701");
+  fresh->number_luhn = TRUE;
+  fresh->terms[MDK_CARD_TERM_DISCOUNT_BP] = 1500;
+  fresh->terms[MDK_CARD_TERM_HAS_DISCOUNT] = 1;
+  {
+    MdkCategoryDiscount wine = { g_strdup ("WINE"), 2000 };
+
+    g_array_append_val (fresh->category_discounts, wine);
+  }
+  fresh->down.to_type_id = find_design (designs, "GOLD")->id;
+  fresh->down.threshold = 5000000;
+  exec_ok ("BEGIN");
+  id = mdk_card_type_save (db->conn, NULL, fresh, "a new top tier", &error);
+  g_assert_no_error (error);
+  exec_ok ("COMMIT");
+  g_assert_cmpint (id, >, 0);
+
+  /* A new name changes no terms: no new version. Then cheaper fees do. */
+  renamed = mdk_card_type_design_copy (silver);
+  g_free (renamed->name);
+  renamed->name = g_strdup ("银卡（新）");
+  g_free (renamed->face_end);
+  renamed->face_end = NULL;
+  exec_ok ("BEGIN");
+  g_assert_cmpint (mdk_card_type_save (db->conn, silver, renamed, "a clearer name", &error), ==, silver->id);
+  g_assert_no_error (error);
+  exec_ok ("COMMIT");
+  /* Saved over a type changed since it was loaded: refused. */
+  cheaper = mdk_card_type_design_copy (silver);
+  cheaper->terms[MDK_CARD_TERM_ANNUAL_FEE] = 1000;
+  exec_ok ("BEGIN");
+  g_assert_cmpint (mdk_card_type_save (db->conn, silver, cheaper, "cheaper", &error), ==, 0);
+  g_assert_error (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_SERIALIZATION_FAILURE);
+  g_clear_error (&error);
+  exec_ok ("ROLLBACK");
+
+  reloaded = mdk_card_type_designs_load (db->conn, &error);
+  g_assert_no_error (error);
+  {
+    MdkCardTypeDesign *now = find_design (reloaded, "SILVER");
+    MdkCardTypeDesign *platinum = find_design (reloaded, "T-PLATINUM");
+    g_autoptr(MdkCardTypeDesign) fees = mdk_card_type_design_copy (now);
+    g_autofree char *sample = mdk_card_type_design_sample_number (platinum);
+
+    g_assert_cmpstr (now->name, ==, "银卡（新）");
+    g_assert_null (now->face_end);
+    g_assert_cmpint (now->version, ==, silver->version);
+    g_assert_cmpstr (platinum->name, ==, "白金卡 \"Platinum\"");
+    g_assert_cmpint (platinum->terms[MDK_CARD_TERM_DISCOUNT_BP], ==, 1500);
+    g_assert_cmpint (platinum->category_discounts->len, ==, 1);
+    g_assert_cmpint (platinum->down.to_type_id, ==, find_design (reloaded, "GOLD")->id);
+    g_assert_cmpint (platinum->down.grace_days, ==, 30);
+    g_assert_cmpint (platinum->up.to_type_id, ==, 0);
+    /* 9701, eleven digits of serial, a check digit as the database makes it. */
+    g_assert_cmpstr (sample, ==, "9701 0000 0000 0011");
+    g_assert_cmpint (param_int ("SELECT mdk.luhn_digit($1)::integer", "970100000000001"), ==, 1);
+
+    fees->terms[MDK_CARD_TERM_ANNUAL_FEE] = 1000;
+    fees->up.threshold = 2500000;
+    exec_ok ("BEGIN");
+    g_assert_cmpint (mdk_card_type_save (db->conn, now, fees, "cheaper, and a higher step to gold", &error), ==, now->id);
+    g_assert_no_error (error);
+    exec_ok ("COMMIT");
+    g_assert_cmpint (param_int ("SELECT version FROM mdk.card_types WHERE code = $1", "SILVER"), ==, now->version + 1);
+    g_assert_cmpint (param_int ("SELECT threshold FROM mdk.card_tier_rules r JOIN mdk.card_types t ON t.id = r.from_type_id "
+                                "WHERE t.code = $1 AND r.direction = 'up'", "SILVER"), ==, 2500000);
+    /* The type's cards are on the older terms now, and move. */
+    {
+      gint64 older = param_int ("SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+                                "WHERE t.code = $1 AND c.terms_version <> t.version "
+                                "AND c.state IN ('active', 'lost', 'frozen', 'expired')", "SILVER");
+
+      g_assert_cmpint (older, >=, now->n_cards);
+      g_assert_cmpint (mdk_card_type_move_cards (db->conn, now->id, "one set of terms", &error), ==, older);
+    }
+    g_assert_no_error (error);
+
+    history = mdk_card_type_changes_load (db->conn, now->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (history->len, >=, 3);
+    g_assert_cmpstr (((MdkCardTypeChange *) g_ptr_array_index (history, 0))->change, ==, "tier_rules");
+    {
+      gboolean edited = FALSE, terms = FALSE;
+
+      for (guint i = 0; i < history->len; i++)
+        {
+          MdkCardTypeChange *change = g_ptr_array_index (history, i);
+
+          edited |= g_str_equal (change->change, "edited") && g_str_equal (change->detail, "face_end,name");
+          terms |= g_str_equal (change->change, "terms") && g_strcmp0 (change->reason, "cheaper, and a higher step to gold") == 0;
+        }
+      g_assert_true (edited);
+      g_assert_true (terms);
+    }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1473,6 +1615,7 @@ main (int   argc,
   g_test_add_func ("/cards/list", test_list);
   g_test_add_func ("/cards/designer", test_designer);
   g_test_add_func ("/cards/tiers", test_tiers);
+  g_test_add_func ("/cards/designer-save", test_designer_save);
 
   return mdk_test_run ();
 }

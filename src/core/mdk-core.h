@@ -20,6 +20,7 @@
 #include "mdk-member-import.h"
 #include "mdk-custom-field.h"
 #include "mdk-card-list.h"
+#include "mdk-card-type.h"
 #include "mdk-journal.h"
 #include "mdk-ledger.h"
 #include "mdk-progress.h"
