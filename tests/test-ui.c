@@ -20,6 +20,7 @@
 #include "finance/mdk-recharge-rules-window.h"
 #include "finance/mdk-transaction-window.h"
 #include "cards/mdk-card-dialog.h"
+#include "cards/mdk-card-type-window.h"
 #include "cards/mdk-cards-page.h"
 #include "members/mdk-members-page.h"
 #include "org/mdk-org-page.h"
@@ -1062,6 +1063,147 @@ test_card_actions (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+wait_for_designer (MdkCardTypeWindow *designer)
+{
+  for (guint i = 0; i < 400 && mdk_card_type_window_get_busy (designer); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_card_type_window_get_busy (designer));
+  mdk_test_wait_ms (300);
+}
+
+/* The card type designer: a change of terms makes a new version and the
+ * cards sold before keep theirs until moved; a new type with a tier rule;
+ * a form that does not hold says why; retiring. */
+static void
+test_card_designer (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
+  MdkCardsPage *cards = MDK_CARDS_PAGE (mdk_window_get_section_page (window, "cards"));
+  MdkCardTypeWindow *designer;
+  GtkWindow *dialog;
+  gint64 gold_version = mdk_test_query_int (db->conn, "SELECT version FROM mdk.card_types WHERE code = 'GOLD'");
+  gint64 gold_cards = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t "
+                                          "ON t.id = c.card_type_id WHERE t.code = 'GOLD' "
+                                          "AND c.state IN ('active', 'lost', 'frozen')");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "cards"));
+  designer = MDK_CARD_TYPE_WINDOW (mdk_cards_page_open_designer (cards));
+  g_assert_nonnull (designer);
+  gtk_window_set_default_size (GTK_WINDOW (designer), 1040, 900);
+  wait_for_designer (designer);
+  g_assert_true (mdk_card_type_window_select (designer, "GOLD"));
+  wait_for_designer (designer);
+  g_assert_false (mdk_card_type_window_get_dirty (designer));
+  mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer");
+
+  /* Gold: a higher annual fee, 15% off wine, a new face. */
+  mdk_card_type_window_type_into (designer, "annual_fee", "150");
+  mdk_card_type_window_type_into (designer, "category", "wine");
+  mdk_card_type_window_type_into (designer, "category_discount", "15");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (designer), "designer.add-category", NULL));
+  mdk_card_type_window_set_colours (designer, "#7A4E00", "#F2D16B");
+  g_assert_true (mdk_card_type_window_get_dirty (designer));
+  mdk_test_wait_ms (300);
+  mdk_card_type_window_scroll_to (designer, "terms");
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-terms");
+  mdk_card_type_window_scroll_to (designer, "tiers");
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-tiers");
+
+  dialog = mdk_card_type_window_ask (designer, "designer.save");
+  g_assert_nonnull (dialog);
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-designer-save");
+  /* No reason, no save. */
+  mdk_card_type_window_answer (designer, dialog, NULL, "save");
+  wait_for_designer (designer);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT version FROM mdk.card_types WHERE code = 'GOLD'"), ==, gold_version);
+  g_assert_true (mdk_card_type_window_get_dirty (designer));
+  dialog = mdk_card_type_window_ask (designer, "designer.save");
+  mdk_card_type_window_answer (designer, dialog, "fees for the new year", "save");
+  wait_for_designer (designer);
+  g_assert_null (mdk_card_type_window_get_message (designer));
+  g_assert_false (mdk_card_type_window_get_dirty (designer));
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT version FROM mdk.card_types WHERE code = 'GOLD'"), ==, gold_version + 1);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT annual_fee FROM mdk.card_types WHERE code = 'GOLD'"), ==, 15000);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.card_types WHERE code = 'GOLD' "
+                                       "AND face_start = '#7A4E00' AND face_end = '#F2D16B'"), ==, 1);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT d.discount_bp FROM mdk.card_type_category_discounts d "
+                                       "JOIN mdk.card_types t ON t.id = d.card_type_id AND d.version = t.version "
+                                       "WHERE t.code = 'GOLD' AND d.category = 'WINE'"), ==, 1500);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t "
+                                       "ON t.id = c.card_type_id WHERE t.code = 'GOLD' AND c.terms_version = t.version"),
+                   ==, 0);
+  mdk_card_type_window_scroll_to (designer, "history");
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-history");
+
+  /* The cards sold before move to the new terms when head office says so. */
+  if (gold_cards > 0)
+    {
+      dialog = mdk_card_type_window_ask (designer, "designer.move-cards");
+      g_assert_nonnull (dialog);
+      mdk_test_wait_ms (300);
+      mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-designer-move");
+      mdk_card_type_window_answer (designer, dialog, "one set of terms for everyone", "move");
+      wait_for_designer (designer);
+      g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t "
+                                           "ON t.id = c.card_type_id WHERE t.code = 'GOLD' AND c.terms_version <> t.version "
+                                           "AND c.state IN ('active', 'lost', 'frozen')"), ==, 0);
+    }
+
+  /* A new type above gold, first with a prefix that does not hold. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (designer), "designer.new", NULL));
+  wait_for_designer (designer);
+  mdk_card_type_window_type_into (designer, "name", "白金卡");
+  mdk_card_type_window_type_into (designer, "code", "PLATINUM");
+  g_assert_true (mdk_card_type_window_choose (designer, "kind", g_dgettext (GETTEXT_PACKAGE, "VIP")));
+  mdk_card_type_window_type_into (designer, "prefix", "69a");
+  mdk_card_type_window_type_into (designer, "has_discount", "on");
+  mdk_card_type_window_type_into (designer, "discount_bp", "15");
+  mdk_card_type_window_type_into (designer, "luhn", "on");
+  mdk_card_type_window_set_colours (designer, "#2B2D42", "#8D99AE");
+  g_assert_true (mdk_card_type_window_choose (designer, "down_type", "金卡"));
+  mdk_card_type_window_type_into (designer, "down_threshold", "80000");
+  mdk_card_type_window_type_into (designer, "down_grace", "60");
+  g_assert_null (mdk_card_type_window_ask (designer, "designer.save"));
+  g_assert_nonnull (mdk_card_type_window_get_message (designer));
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-invalid");
+  mdk_card_type_window_type_into (designer, "prefix", "6900");
+  dialog = mdk_card_type_window_ask (designer, "designer.save");
+  g_assert_nonnull (dialog);
+  mdk_card_type_window_answer (designer, dialog, "a tier above gold", "save");
+  wait_for_designer (designer);
+  g_assert_null (mdk_card_type_window_get_message (designer));
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.card_types WHERE code = 'PLATINUM' "
+                                       "AND name = '白金卡' AND kind = 'vip' AND discount_bp = 1500 AND number_luhn "
+                                       "AND face_start = '#2B2D42'"), ==, 1);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT r.threshold FROM mdk.card_tier_rules r "
+                                       "JOIN mdk.card_types t ON t.id = r.from_type_id "
+                                       "JOIN mdk.card_types g ON g.id = r.to_type_id "
+                                       "WHERE t.code = 'PLATINUM' AND r.direction = 'down' AND g.code = 'GOLD' "
+                                       "AND r.grace_days = 60"), ==, 8000000);
+  mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-new");
+
+  /* Retired: no more cards of it. */
+  dialog = mdk_card_type_window_ask (designer, "designer.retire");
+  g_assert_nonnull (dialog);
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-designer-retire");
+  mdk_card_type_window_answer (designer, dialog, "launch postponed", "retire");
+  wait_for_designer (designer);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.card_types WHERE code = 'PLATINUM' "
+                                       "AND is_retired"), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (designer));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1092,6 +1234,7 @@ main (int   argc,
   g_test_add_func ("/ui/finance", test_finance);
   g_test_add_func ("/ui/batch-recharge", test_batch_recharge);
   g_test_add_func ("/ui/card-actions", test_card_actions);
+  g_test_add_func ("/ui/card-designer", test_card_designer);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

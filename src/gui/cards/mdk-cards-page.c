@@ -10,6 +10,7 @@
 #include "common/mdk-choice-widgets.h"
 #include "common/mdk-labels.h"
 #include "common/mdk-paged-view.h"
+#include "mdk-card-type-window.h"
 #include "mdk-cards-page.h"
 
 struct _MdkCardsPage
@@ -185,6 +186,25 @@ load (MdkCardsPage *self)
   on_filters_changed (self);
 }
 
+/* Types may have been renamed, created or retired: read them again. */
+static void
+on_designer_hidden (MdkCardsPage *self)
+{
+  if (!self->loaded)
+    return;
+  self->loaded = FALSE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    load (self);
+}
+
+static void
+designer_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  mdk_cards_page_open_designer (MDK_CARDS_PAGE (widget));
+}
+
 static void
 mdk_cards_page_map (GtkWidget *widget)
 {
@@ -235,6 +255,7 @@ mdk_cards_page_class_init (MdkCardsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkCardsPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_card_activated);
+  gtk_widget_class_install_action (widget_class, "cards.designer", NULL, designer_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -387,4 +408,29 @@ mdk_cards_page_open_card (MdkCardsPage *self,
   g_signal_connect_object (window, "destroy", G_CALLBACK (on_member_card_changed), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+/**
+ * mdk_cards_page_open_designer:
+ * @self: a #MdkCardsPage
+ *
+ * Opens the card type designer, as *Card Types…* does.
+ *
+ * Returns: (transfer none) (nullable): the designer
+ */
+GtkWindow *
+mdk_cards_page_open_designer (MdkCardsPage *self)
+{
+  MdkCardTypeWindow *window;
+
+  g_return_val_if_fail (MDK_IS_CARDS_PAGE (self), NULL);
+
+  if (self->database == NULL)
+    return NULL;
+
+  window = mdk_card_type_window_new (self->database);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_connect_object (window, "hide", G_CALLBACK (on_designer_hidden), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
 }

@@ -23,5 +23,6 @@ void             mdk_cards_page_filter_state (MdkCardsPage *self,
 void             mdk_cards_page_reload       (MdkCardsPage *self);
 MdkMemberWindow *mdk_cards_page_open_card    (MdkCardsPage *self,
                                               guint         position);
+GtkWindow       *mdk_cards_page_open_designer (MdkCardsPage *self);
 
 G_END_DECLS
