@@ -1201,6 +1201,49 @@ test_card_designer (void)
                                        "AND is_retired"), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (designer));
+
+  /* Head office puts a general card in the gold tier by hand, for 90 days. */
+  {
+    g_autofree char *card = mdk_test_query_string (db->conn,
+      "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+      "WHERE t.code = 'GENERAL' AND c.state = 'active' AND c.primary_card_id IS NULL ORDER BY c.id LIMIT 1");
+    g_autofree char *hold = mdk_test_query_string (db->conn, "SELECT (current_date + 90)::text");
+    g_autofree char *check = g_strdup_printf ("SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+                                              "WHERE c.card_no = '%s' AND t.code = 'GOLD' AND c.tier_held_until = '%s' "
+                                              "AND EXISTS (SELECT 1 FROM mdk.card_events e WHERE e.card_id = c.id "
+                                              "            AND e.event = 'tier_set')", card, hold);
+    MdkMemberWindow *profile;
+    MdkCardDialog *tier;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "members"));
+    mdk_members_page_search (members, card);
+    wait_until_idle (window);
+    profile = mdk_members_page_open_member (members, 0);
+    g_assert_nonnull (profile);
+    gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1000);
+    wait_for_profile (profile);
+    tier = mdk_member_window_card_action (profile, card, "set_tier");
+    g_assert_nonnull (tier);
+    wait_for_card_dialog (tier);
+    g_assert_true (mdk_card_dialog_choose_type (tier, "金卡"));
+    mdk_card_dialog_set_field (tier, "hold", "2020-01-01");
+    mdk_card_dialog_set_field (tier, "reason", "a valued customer");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tier), "card.apply", NULL));
+    g_assert_nonnull (mdk_card_dialog_get_message (tier));
+    mdk_card_dialog_set_field (tier, "hold", hold);
+    mdk_test_wait_ms (300);
+    mdk_test_save_screenshot (GTK_WIDGET (tier), "card-set-tier");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tier), "card.apply", NULL));
+    wait_for_card_dialog (tier);
+    g_assert_true (mdk_card_dialog_get_done (tier));
+    g_assert_cmpint (mdk_test_query_int (db->conn, check), ==, 1);
+    mdk_test_save_screenshot (GTK_WIDGET (tier), "card-set-tier-done");
+    gtk_window_destroy (GTK_WINDOW (tier));
+    wait_for_profile (profile);
+    scroll_to_cards (GTK_WIDGET (profile));
+    mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards-tier");
+    gtk_window_destroy (GTK_WINDOW (profile));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -38,6 +38,11 @@ static const char * const field_names[MDK_CARD_N_FIELDS] = {
   "n-under",
   /* Fen of stored value it may spend in a day, or NULL. */
   "daily-limit",
+  /* A move down noticed: the day, and the name of the type it goes to. */
+  "tier-down-on",
+  "tier-down-to",
+  /* The last day a tier head office set holds ("infinity" for good), or NULL. */
+  "tier-held-until",
 };
 
 static GParamSpec *properties[MDK_CARD_N_FIELDS + 2];

@@ -165,6 +165,32 @@ mdk_choice_load_issuable_card_types (PGconn  *conn,
 }
 
 /**
+ * mdk_choice_load_tier_card_types:
+ * @conn: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the card types a card can be put in as its
+ *   tier: not retired, not of the affiliate or group kind; in the order of
+ *   the tiers' rules up (general, silver, gold, ...), then by name; or %NULL
+ */
+GListModel *
+mdk_choice_load_tier_card_types (PGconn  *conn,
+                                 GError **error)
+{
+  return load_choices (conn, "WITH RECURSIVE chain (id, depth) AS ("
+                             "  SELECT t.id, 0 FROM mdk.card_types t "
+                             "  WHERE NOT EXISTS (SELECT 1 FROM mdk.card_tier_rules r "
+                             "                    WHERE r.to_type_id = t.id AND r.direction = 'up') "
+                             "  UNION SELECT r.to_type_id, c.depth + 1 FROM chain c "
+                             "  JOIN mdk.card_tier_rules r ON r.from_type_id = c.id AND r.direction = 'up' "
+                             "  WHERE c.depth < 20) "
+                             "SELECT t.id, t.name FROM mdk.card_types t "
+                             "LEFT JOIN (SELECT id, max(depth) AS depth FROM chain GROUP BY id) c ON c.id = t.id "
+                             "WHERE NOT t.is_retired AND t.kind NOT IN ('affiliate', 'group') "
+                             "ORDER BY c.depth NULLS LAST, t.name COLLATE mdk.pinyin, t.id", error);
+}
+
+/**
  * mdk_choice_load_stores:
  * @conn: a connection
  * @error: return location for a #GError

@@ -28,6 +28,8 @@ GListModel *mdk_choice_load_groups         (PGconn      *conn,
                                             GError     **error);
 GListModel *mdk_choice_load_tags           (PGconn      *conn,
                                             GError     **error);
+GListModel *mdk_choice_load_tier_card_types (PGconn     *conn,
+                                            GError     **error);
 GListModel *mdk_choice_load_regions        (PGconn      *conn,
                                             GError     **error);
 GListModel *mdk_choice_load_operators      (PGconn      *conn,

@@ -46,6 +46,7 @@ mdk_ledger_request_copy (const MdkLedgerRequest *request)
   copy->primary_card_no = g_strdup (request->primary_card_no);
   copy->action = g_strdup (request->action);
   copy->new_card_no = g_strdup (request->new_card_no);
+  copy->hold_until = g_strdup (request->hold_until);
   return copy;
 }
 
@@ -64,6 +65,7 @@ mdk_ledger_request_free (MdkLedgerRequest *request)
   g_free (request->primary_card_no);
   g_free (request->action);
   g_free (request->new_card_no);
+  g_free (request->hold_until);
   g_free (request);
 }
 
@@ -80,7 +82,8 @@ static const char *result_columns_sql =
   "coalesce((r ->> 'fee')::bigint, 0), coalesce((r ->> 'refunded')::bigint, 0), "
   "coalesce((r ->> 'forfeited')::bigint, 0), coalesce((r ->> 'points')::bigint, 0), "
   "coalesce((r ->> 'cancelled_under')::bigint, 0), coalesce(r ->> 'new_card_no', r ->> 'card_no', ''), "
-  "coalesce(r ->> 'state', ''), coalesce((r ->> 'daily_limit')::bigint, 0) ";
+  "coalesce(r ->> 'state', ''), coalesce((r ->> 'daily_limit')::bigint, 0), "
+  "coalesce((r ->> 'card_type')::bigint, 0), coalesce(r ->> 'tier_held_until', '') ";
 
 static const char * const call_sql[] = {
   [MDK_LEDGER_RECHARGE] = "FROM mdk.recharge($1, $2, $3, $4::mdk.payment_method, $5, $6, $7) r",
@@ -90,6 +93,7 @@ static const char * const call_sql[] = {
   [MDK_LEDGER_ISSUE_CARD] = "FROM mdk.issue_card($1, $2, $3, $4, $5::mdk.payment_method, $6, $7, $8) r",
   [MDK_LEDGER_CARD_ACTION] = "FROM mdk.card_action($1, $2, $3::mdk.card_action, $4, $5, $6::mdk.payment_method, $7, $8) r",
   [MDK_LEDGER_DAILY_LIMIT] = "FROM mdk.set_daily_limit($1, $2, $3, $4, $5, $6) r",
+  [MDK_LEDGER_SET_TIER] = "FROM mdk.set_card_tier($1, $2, $3, $4::date, $5, $6, $7) r",
 };
 
 static char *
@@ -162,6 +166,15 @@ request_params (const MdkLedgerRequest *request)
     case MDK_LEDGER_DAILY_LIMIT:
       g_ptr_array_add (params, g_strdup (request->card_no));
       g_ptr_array_add (params, request->amount > 0 ? number (request->amount) : NULL);
+      g_ptr_array_add (params, id_or_null (request->store_id));
+      g_ptr_array_add (params, g_strdup (request->reason));
+      g_ptr_array_add (params, id_or_null (request->terminal_id));
+      break;
+
+    case MDK_LEDGER_SET_TIER:
+      g_ptr_array_add (params, g_strdup (request->card_no));
+      g_ptr_array_add (params, id_or_null (request->card_type_id));
+      g_ptr_array_add (params, g_strdup (request->hold_until));
       g_ptr_array_add (params, id_or_null (request->store_id));
       g_ptr_array_add (params, g_strdup (request->reason));
       g_ptr_array_add (params, id_or_null (request->terminal_id));
@@ -244,7 +257,7 @@ mdk_ledger_send (PGconn                  *conn,
 
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (request != NULL && request->request_id != NULL, NULL);
-  g_return_val_if_fail (request->kind <= MDK_LEDGER_DAILY_LIMIT, NULL);
+  g_return_val_if_fail (request->kind <= MDK_LEDGER_SET_TIER, NULL);
 
   params = request_params (request);
   sql = g_strconcat (result_columns_sql, call_sql[request->kind], NULL);
@@ -280,6 +293,8 @@ mdk_ledger_send (PGconn                  *conn,
   g_strlcpy (answer->card_no, PQgetvalue (result, 0, 21), sizeof answer->card_no);
   g_strlcpy (answer->state, PQgetvalue (result, 0, 22), sizeof answer->state);
   answer->daily_limit = mdk_pg_get_int64 (result, 0, 23);
+  answer->card_type_id = mdk_pg_get_int64 (result, 0, 24);
+  g_strlcpy (answer->held_until, PQgetvalue (result, 0, 25), sizeof answer->held_until);
   return answer;
 }
 

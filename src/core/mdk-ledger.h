@@ -61,6 +61,7 @@ typedef enum
   MDK_LEDGER_ISSUE_CARD,
   MDK_LEDGER_CARD_ACTION,
   MDK_LEDGER_DAILY_LIMIT,
+  MDK_LEDGER_SET_TIER,
 } MdkLedgerKind;
 
 /**
@@ -81,15 +82,17 @@ typedef enum
  * @transaction_id: the sale refunded, the transaction reversed
  * @reason: (nullable): why (refund, reversal, card action)
  * @member_id: the holder of a card issued
- * @card_type_id: the type of a card issued
+ * @card_type_id: the type of a card issued, or a card's new tier
  * @primary_card_no: (nullable): the card a card issued is under
  * @action: (nullable): a card action (mdk.card_action): "report_loss",
  *   "found", "freeze", "unfreeze", "cancel" or "replace"
  * @new_card_no: (nullable): a pre-printed number for a card issued
  *   (@card_no is then unused) or a replacement
+ * @hold_until: (nullable): the last day a tier set by head office holds
+ *   (YYYY-MM-DD), %NULL for good
  *
  * One request to the ledger, or to the card lifecycle (mdk.issue_card(),
- * mdk.card_action(), mdk.set_daily_limit(); @method pays a fee or, for a
+ * mdk.card_action(), mdk.set_daily_limit(), mdk.set_card_tier(); @method pays a fee or, for a
  * cancellation, pays stored value back). Money is in fen.
  */
 typedef struct
@@ -112,6 +115,7 @@ typedef struct
   char          *primary_card_no;
   char          *action;
   char          *new_card_no;
+  char          *hold_until;
 } MdkLedgerRequest;
 
 /**
@@ -120,7 +124,8 @@ typedef struct
  * What a request did, in fen and points; fields a function does not
  * report are 0. @card_no is the card issued, or a replacement's new
  * card; @state the card's state after an action; @daily_limit a card's
- * new daily limit (0 for none).
+ * new daily limit (0 for none); @card_type_id a card's type after a tier
+ * is set, and @held_until the day the tier holds to ("infinity" for good).
  */
 typedef struct
 {
@@ -148,6 +153,8 @@ typedef struct
   char   card_no[24];
   char   state[16];
   gint64 daily_limit;
+  gint64 card_type_id;
+  char   held_until[16];
 } MdkLedgerResult;
 
 /**

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "common/mdk-choice-widgets.h"
 #include "common/mdk-form.h"
@@ -33,6 +34,7 @@ struct _MdkCardDialog
   AdwEntryRow       *under_row;
   AdwEntryRow       *number_row;
   AdwEntryRow       *limit_row;
+  AdwEntryRow       *hold_row;
   AdwComboRow       *method_row;
   AdwComboRow       *store_row;
   AdwEntryRow       *reason_row;
@@ -77,6 +79,7 @@ static const struct {
   { "cancel", N_("Cancel Card"), N_("C_ancel Card"), TRUE },
   { "replace", N_("Replace Card"), N_("_Replace Card"), FALSE },
   { "daily_limit", N_("Daily Limit"), N_("_Set Limit"), FALSE },
+  { "set_tier", N_("Set Tier"), N_("_Set Tier"), FALSE },
 };
 
 static guint
@@ -100,7 +103,7 @@ mdk_card_action_label (const char *action)
   static const struct { const char *action; const char *label; } labels[] = {
     { "report_loss", N_("Report Lost…") }, { "found", N_("Found Again…") }, { "freeze", N_("Freeze…") },
     { "unfreeze", N_("Unfreeze…") }, { "cancel", N_("Cancel Card…") }, { "replace", N_("Replace Card…") },
-    { "daily_limit", N_("Daily Limit…") },
+    { "daily_limit", N_("Daily Limit…") }, { "set_tier", N_("Set Tier…") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -163,7 +166,24 @@ explain_action (MdkCardDialog *self)
   else if (g_str_equal (self->action, "found") || g_str_equal (self->action, "unfreeze"))
     g_string_append (text, _("The card can pay and be recharged again. Nothing moves: "));
 
-  if (g_str_equal (self->action, "daily_limit"))
+  if (g_str_equal (self->action, "set_tier"))
+    {
+      const char *down_on = card_field (self, MDK_CARD_FIELD_TIER_DOWN_ON);
+
+      g_string_append_printf (text, _("Head office puts the card in a tier by hand: it becomes a card of the type "
+                                      "chosen below, with that type's current terms, from now on. Its number, "
+                                      "stored value of %s, promotional value of %s, %s points and the cards under it "
+                                      "stay. The tier rules leave it alone until the day below, or for good; the "
+                                      "card's history records the change as head office's."),
+                              balance, bonus, points);
+      if (down_on != NULL)
+        g_string_append_c (text, ' ');
+      if (down_on != NULL)
+        /* Translators: a card type and a date */
+        g_string_append_printf (text, _("The notice to move it down to %s on %s is withdrawn."),
+                                card_field (self, MDK_CARD_FIELD_TIER_DOWN_TO), down_on);
+    }
+  else if (g_str_equal (self->action, "daily_limit"))
     {
       gint64 limit = card_amount (self, MDK_CARD_FIELD_DAILY_LIMIT);
       g_autofree char *today = format_money (limit);
@@ -291,6 +311,34 @@ build_request (MdkCardDialog *self)
           if (!ok)
             problem = _("Type the limit in yuan, such as 200, or leave it empty for none.");
         }
+      if (self->kind == MDK_LEDGER_SET_TIER)
+        {
+          const char *text = row_text (self->hold_row);
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                                                   g_date_time_get_year (now));
+          gboolean ok = TRUE;
+
+          if (*text != '\0')
+            {
+              int year = 0, month = 0, day = 0;
+
+              ok = sscanf (text, "%4d-%2d-%2d", &year, &month, &day) == 3
+                   && g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text, 0, 0)
+                   && g_date_valid_dmy (day, month, year);
+              if (ok)
+                {
+                  g_autoptr(GDate) date = g_date_new_dmy (day, month, year);
+
+                  ok = g_date_compare (date, today) > 0;
+                }
+            }
+          mdk_entry_row_mark_invalid (self->hold_row, !ok);
+          if (!ok)
+            problem = _("Type the last day the tier holds as YYYY-MM-DD, after today, or leave it empty.");
+          else if (mdk_choice_row_get_id (self->type_row) == 0)
+            problem = _("Choose the tier.");
+        }
       mdk_entry_row_mark_invalid (self->reason_row, *reason == '\0');
       if (problem == NULL && *reason == '\0')
         problem = _("Say why: the reason is kept with the card's history.");
@@ -319,6 +367,13 @@ build_request (MdkCardDialog *self)
       request->action = g_strdup (self->action);
       request->reason = g_steal_pointer (&reason);
       request->amount = limit;
+      if (self->kind == MDK_LEDGER_SET_TIER)
+        {
+          const char *hold = row_text (self->hold_row);
+
+          request->card_type_id = mdk_choice_row_get_id (self->type_row);
+          request->hold_until = *hold != '\0' ? g_strdup (hold) : NULL;
+        }
     }
   return g_steal_pointer (&request);
 }
@@ -331,6 +386,17 @@ show_result (MdkCardDialog         *self,
     mdk_result_list_add (self->result_list, _("Card issued"), g_strdup (result->card_no));
   else if (g_str_equal (self->action, "replace"))
     mdk_result_list_add (self->result_list, _("New card"), g_strdup (result->card_no));
+  else if (self->kind == MDK_LEDGER_SET_TIER)
+    {
+      MdkChoice *tier = adw_combo_row_get_selected_item (self->type_row);
+
+      mdk_result_list_add (self->result_list, _("Tier now"), g_strdup (tier ? mdk_choice_get_label (tier) : ""));
+      mdk_result_list_add (self->result_list, _("Rules leave it alone"),
+                           g_str_equal (result->held_until, "infinity")
+                             ? g_strdup (_("For good"))
+                             /* Translators: a date */
+                             : g_strdup_printf (_("Until %s"), result->held_until));
+    }
   else if (self->kind == MDK_LEDGER_DAILY_LIMIT)
     mdk_result_list_add (self->result_list, _("Daily limit now"),
                          result->daily_limit > 0 ? format_money (result->daily_limit) : g_strdup (_("None")));
@@ -523,8 +589,18 @@ setup (MdkCardDialog *self)
                                   card_field (self, MDK_CARD_FIELD_CARD_TYPE));
       adw_window_title_set_subtitle (self->window_title, subtitle);
       gtk_label_set_label (self->explain_label, explanation);
-      gtk_widget_set_visible (self->issue_group, FALSE);
+      gtk_widget_set_visible (self->issue_group, self->kind == MDK_LEDGER_SET_TIER);
       gtk_widget_set_visible (GTK_WIDGET (self->limit_row), g_str_equal (self->action, "daily_limit"));
+      gtk_widget_set_visible (GTK_WIDGET (self->hold_row), self->kind == MDK_LEDGER_SET_TIER);
+      if (self->kind == MDK_LEDGER_SET_TIER)
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->under_row), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->number_row), FALSE);
+          adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->issue_group), _("Tier"));
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->type_row), _("New tier"));
+          mdk_choice_lists_load_async (self->database, self->cancellable, on_types_loaded, g_object_ref (self),
+                                       mdk_choice_load_tier_card_types, NULL);
+        }
       gtk_widget_add_css_class (GTK_WIDGET (self->apply_button),
                                 actions[i].destructive ? "destructive-action" : "suggested-action");
       if (cancel && is_primary (self) && refunds_on_cancel (self) && card_amount (self, MDK_CARD_FIELD_BALANCE) > 0)
@@ -597,6 +673,7 @@ mdk_card_dialog_class_init (MdkCardDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, under_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, number_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, limit_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, hold_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, method_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, store_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, reason_row);
@@ -664,7 +741,8 @@ mdk_card_dialog_new_action (MdkDatabase *database,
 
   self = g_object_new (MDK_TYPE_CARD_DIALOG, NULL);
   self->database = g_object_ref (database);
-  self->kind = g_str_equal (action, "daily_limit") ? MDK_LEDGER_DAILY_LIMIT : MDK_LEDGER_CARD_ACTION;
+  self->kind = g_str_equal (action, "daily_limit") ? MDK_LEDGER_DAILY_LIMIT
+               : g_str_equal (action, "set_tier") ? MDK_LEDGER_SET_TIER : MDK_LEDGER_CARD_ACTION;
   self->card = g_object_ref (card);
   self->action = g_strdup (action);
   setup (self);
@@ -696,6 +774,8 @@ mdk_card_dialog_set_field (MdkCardDialog *self,
     row = self->number_row;
   else if (g_str_equal (field, "limit"))
     row = self->limit_row;
+  else if (g_str_equal (field, "hold"))
+    row = self->hold_row;
   g_return_if_fail (row != NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -713,7 +793,8 @@ mdk_card_dialog_get_busy (MdkCardDialog *self)
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
 
   return self->sending || adw_combo_row_get_model (self->store_row) == NULL ||
-         (self->kind == MDK_LEDGER_ISSUE_CARD && adw_combo_row_get_model (self->type_row) == NULL);
+         ((self->kind == MDK_LEDGER_ISSUE_CARD || self->kind == MDK_LEDGER_SET_TIER)
+          && adw_combo_row_get_model (self->type_row) == NULL);
 }
 
 /**
@@ -742,4 +823,35 @@ mdk_card_dialog_get_message (MdkCardDialog *self)
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), NULL);
 
   return mdk_banner_get_message (self->message_revealer, self->message_label);
+}
+
+/**
+ * mdk_card_dialog_choose_type:
+ * @self: a #MdkCardDialog
+ * @name: a card type's name, as the list shows it
+ *
+ * Chooses the card type (or the tier), as a person would.
+ *
+ * Returns: %TRUE if it was there
+ */
+gboolean
+mdk_card_dialog_choose_type (MdkCardDialog *self,
+                             const char    *name)
+{
+  GListModel *model;
+
+  g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
+
+  model = adw_combo_row_get_model (self->type_row);
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MdkChoice) choice = g_list_model_get_item (model, i);
+
+      if (g_str_equal (mdk_choice_get_label (choice), name))
+        {
+          adw_combo_row_set_selected (self->type_row, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }

@@ -28,5 +28,7 @@ gboolean       mdk_card_dialog_get_done    (MdkCardDialog *self);
 const char    *mdk_card_dialog_get_message (MdkCardDialog *self);
 
 const char    *mdk_card_action_label       (const char    *action);
+gboolean       mdk_card_dialog_choose_type (MdkCardDialog *self,
+                                            const char    *name);
 
 G_END_DECLS

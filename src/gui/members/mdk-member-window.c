@@ -135,6 +135,18 @@ card_actions_button (MdkCard *card)
                                          mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO), "daily_limit");
       g_menu_append_item (menu, item);
     }
+  /* Head office's tier, for a card of its own in use whose kind has tiers. */
+  if (g_strv_contains (in_use, mdk_card_get_field (card, MDK_CARD_FIELD_STATE))
+      && mdk_card_get_field (card, MDK_CARD_FIELD_PRIMARY_CARD_NO) == NULL
+      && !g_strv_contains ((const char * const []) { "affiliate", "group", NULL },
+                           mdk_card_get_field (card, MDK_CARD_FIELD_CARD_KIND)))
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (mdk_card_action_label ("set_tier"), NULL);
+
+      g_menu_item_set_action_and_target (item, "member.card-action", "(ss)",
+                                         mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO), "set_tier");
+      g_menu_append_item (menu, item);
+    }
   if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
     return NULL;
 
@@ -173,12 +185,33 @@ add_card_row (GtkWidget *group,
       g_free (subtitle);
       subtitle = g_steal_pointer (&with_primary);
     }
+  if (mdk_card_get_field (card, MDK_CARD_FIELD_TIER_DOWN_ON) != NULL)
+    {
+      /* Translators: the row's other details, then a card type and a date */
+      g_autofree char *with_notice = g_strdup_printf (_("%s · moves down to %s on %s unless it qualifies again"),
+                                                      subtitle, mdk_card_get_field (card, MDK_CARD_FIELD_TIER_DOWN_TO),
+                                                      mdk_card_get_field (card, MDK_CARD_FIELD_TIER_DOWN_ON));
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_notice);
+    }
+  if (mdk_card_get_field (card, MDK_CARD_FIELD_TIER_HELD_UNTIL) != NULL)
+    {
+      const char *held = mdk_card_get_field (card, MDK_CARD_FIELD_TIER_HELD_UNTIL);
+      g_autofree char *with_hold = g_str_equal (held, "infinity")
+                                     ? g_strdup_printf (_("%s · tier set by head office"), subtitle)
+                                     /* Translators: the row's other details, then a date */
+                                     : g_strdup_printf (_("%s · tier set by head office until %s"), subtitle, held);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_hold);
+    }
 
   /* Store names are data, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
   gtk_widget_add_css_class (state, g_strcmp0 (mdk_card_get_field (card, MDK_CARD_FIELD_STATE), "active") == 0
                                    ? "success" : "warning");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
