@@ -352,6 +352,7 @@ read_form (MdkCardTypeWindow  *self,
                                   &design->terms[term_fields[i].term]);
           mark (widget, invalid);
           if (invalid && ok)
+            /* xgettext:no-c-format */
             *message = _("Type amounts in yuan (such as 20 or 12.50), rates in % or points, and counts in digits.");
           ok &= !invalid;
         }
@@ -700,10 +701,13 @@ show_history (MdkCardTypeWindow *self,
     {
       const MdkCardTypeChange *change = g_ptr_array_index (changes, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = describe_change (change);
+      /* The first version's reason is the database's own words. */
+      gboolean first = g_str_equal (change->change, "terms") && g_strcmp0 (change->detail, "1") == 0;
+      g_autofree char *title = first ? g_strdup (_("First terms")) : describe_change (change);
+      const char *reason = first ? NULL : change->reason;
       g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", change->created_at,
                                                    change->operator ? change->operator : _("a database role"),
-                                                   change->reason ? " · " : "", change->reason ? change->reason : "");
+                                                   reason ? " · " : "", reason ? reason : "");
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
