@@ -1582,6 +1582,126 @@ test_designer_save (void)
   }
 }
 
+/* Batch issuance: every member of a group gets a holder's card under the
+ * group's card, together; members who hold one are skipped; a retry is
+ * answered as the first call; a refusal issues nothing. */
+static void
+test_batch (void)
+{
+  g_autofree char *group_type = new_type ("T-BATCH-GRP", "group", ", max_affiliates, credit_limit", ", 6, 100000");
+  g_autofree char *holder_type = new_type ("T-BATCH-HLD", "personal", ", joining_fee", ", 200");
+  g_autofree char *contact = new_member ();
+  g_autofree char *group_card = issue_ok (group_type, contact, NULL);
+  g_autofree char *group = mdk_test_query_string (db->conn, "INSERT INTO mdk.member_groups (name) VALUES ('某科技有限公司') "
+                                                  "RETURNING id::text");
+  g_autoptr(MdkCardBatch) batch = mdk_card_batch_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree MdkCardBatchResult *result = NULL;
+  g_autofree MdkCardBatchResult *again = NULL;
+  g_autofree MdkCardBatchPreview *preview = NULL;
+  g_autofree char *already = NULL;
+  char *members[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      g_autofree char *sql = NULL;
+
+      members[i] = new_member ();
+      sql = g_strdup_printf ("UPDATE mdk.members SET group_id = %s WHERE id = %s", group, members[i]);
+      exec_ok (sql);
+    }
+  /* One of them holds a card of the type already. */
+  already = issue_ok (holder_type, members[1], group_card);
+
+  batch->member_group_id = g_ascii_strtoll (group, NULL, 10);
+  batch->card_type_id = g_ascii_strtoll (holder_type, NULL, 10);
+  batch->store_id = g_ascii_strtoll (store_a, NULL, 10);
+  batch->method = g_strdup ("enterprise");
+  batch->primary_card_no = g_strdup (group_card);
+  preview = mdk_card_batch_preview (db->conn, batch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (preview->members, ==, 4);
+  g_assert_cmpint (preview->holding, ==, 1);
+  g_assert_cmpint (preview->joining_fee, ==, 200);
+  g_assert_cmpint (preview->room, ==, 5);
+
+  exec_ok ("BEGIN");
+  result = mdk_card_batch_issue (db->conn, batch, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  exec_ok ("COMMIT");
+  g_assert_cmpint (result->issued, ==, 3);
+  g_assert_cmpint (result->skipped, ==, 1);
+  g_assert_cmpint (result->fee, ==, 600);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.cards c JOIN mdk.cards p ON p.id = c.primary_card_id "
+                              "WHERE p.card_no = $1 AND c.state = 'active'", group_card), ==, 4);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_batch_cards b JOIN mdk.cards c ON c.id = b.card_id "
+                              "JOIN mdk.members m ON m.id = c.member_id WHERE m.group_id = $1::bigint", group), ==, 3);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                              "WHERE e.event = 'issued' AND c.card_no = $1", result->last_card_no), ==, 1);
+
+  /* Sent again (a lost connection): answered as before, nothing issued twice. */
+  exec_ok ("BEGIN");
+  again = mdk_card_batch_issue (db->conn, batch, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  exec_ok ("COMMIT");
+  g_assert_cmpint (again->issued, ==, 3);
+  g_assert_cmpstr (again->last_card_no, ==, result->last_card_no);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_batches WHERE member_group_id = $1::bigint", group), ==, 1);
+
+  /* A new member and a blacklisted one: the batch is refused, naming the
+   * member, and nobody gets a card. */
+  {
+    g_autofree char *late = new_member ();
+    g_autofree char *barred = new_member ();
+    g_autofree char *sql = g_strdup_printf ("UPDATE mdk.members SET group_id = %s, status = CASE WHEN id = %s "
+                                            "THEN 'blacklisted'::mdk.member_status ELSE status END WHERE id IN (%s, %s)",
+                                            group, barred, late, barred);
+    g_autoptr(MdkCardBatch) second = mdk_card_batch_new ();
+
+    exec_ok (sql);
+    second->member_group_id = batch->member_group_id;
+    second->card_type_id = batch->card_type_id;
+    second->store_id = batch->store_id;
+    second->method = g_strdup ("enterprise");
+    second->primary_card_no = g_strdup (group_card);
+    exec_ok ("BEGIN");
+    g_assert_null (mdk_card_batch_issue (db->conn, second, NULL, NULL, NULL, &error));
+    g_assert_error (error, MDK_LEDGER_ERROR, MDK_LEDGER_ERROR_CARD_STATE);
+    g_assert_nonnull (strstr (error->message, barred));
+    g_clear_error (&error);
+    exec_ok ("ROLLBACK");
+    g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.cards WHERE member_id = $1::bigint", late), ==, 0);
+
+    /* Room under the group card for two more only: refused before any card. */
+    {
+      g_autofree char *extra = new_member ();
+
+      g_free (sql);
+      sql = g_strdup_printf ("UPDATE mdk.members SET status = 'active', group_id = %s WHERE id IN (%s, %s)",
+                             group, barred, extra);
+      exec_ok (sql);
+    }
+    exec_ok ("BEGIN");
+    g_assert_null (mdk_card_batch_issue (db->conn, second, NULL, NULL, NULL, &error));
+    g_assert_error (error, MDK_LEDGER_ERROR, MDK_LEDGER_ERROR_CARD_LIMIT);
+    g_clear_error (&error);
+    exec_ok ("ROLLBACK");
+  }
+
+  /* The same request id with another list of members is refused. */
+  {
+    g_autofree char *request = new_request ();
+    const char *one[] = { request, holder_type, store_a, group_card, members[0] };
+    const char *other[] = { request, holder_type, store_a, group_card, contact };
+
+    g_assert_nonnull (call ("SELECT mdk.issue_cards($1, $2, $3, 'cash', $4, ARRAY[$5::bigint])", 5, one));
+    assert_refused (call ("SELECT mdk.issue_cards($1, $2, $3, 'cash', $4, ARRAY[$5::bigint])", 5, other), "MD001");
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    g_free (members[i]);
+  assert_ledger_sound ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1616,6 +1736,7 @@ main (int   argc,
   g_test_add_func ("/cards/designer", test_designer);
   g_test_add_func ("/cards/tiers", test_tiers);
   g_test_add_func ("/cards/designer-save", test_designer_save);
+  g_test_add_func ("/cards/batch", test_batch);
 
   return mdk_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "mdk-member-export.h"
 #include "mdk-member-import.h"
 #include "mdk-custom-field.h"
+#include "mdk-card-batch.h"
 #include "mdk-card-list.h"
 #include "mdk-card-type.h"
 #include "mdk-journal.h"

@@ -235,6 +235,37 @@ error_from_result (PGconn         *conn,
 }
 
 /**
+ * mdk_ledger_exec:
+ * @conn: a connection
+ * @sql: a query that calls ledger or card functions
+ * @n_params: how many parameters
+ * @params: (array length=n_params) (nullable): their text, %NULL for NULL
+ * @error: return location for a #GError
+ *
+ * Runs @sql; a refusal by a function (SQLSTATE class MD) is a
+ * %MDK_LEDGER_ERROR that explains it, as for mdk_ledger_send().
+ *
+ * Returns: (transfer full): the rows, or %NULL
+ */
+PGresult *
+mdk_ledger_exec (PGconn             *conn,
+                 const char         *sql,
+                 int                 n_params,
+                 const char * const *params,
+                 GError            **error)
+{
+  PGresult *result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      g_propagate_error (error, error_from_result (conn, result));
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+/**
  * mdk_ledger_send:
  * @conn: a connection, not in a transaction
  * @request: the request

@@ -198,6 +198,11 @@ MdkLedgerRequest *mdk_ledger_request_new      (MdkLedgerKind            kind);
 MdkLedgerRequest *mdk_ledger_request_copy     (const MdkLedgerRequest  *request);
 void              mdk_ledger_request_free     (MdkLedgerRequest        *request);
 
+PGresult         *mdk_ledger_exec             (PGconn                  *conn,
+                                               const char              *sql,
+                                               int                      n_params,
+                                               const char * const      *params,
+                                               GError                 **error);
 MdkLedgerResult  *mdk_ledger_send             (PGconn                  *conn,
                                                const MdkLedgerRequest  *request,
                                                GError                 **error);
