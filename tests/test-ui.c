@@ -19,6 +19,7 @@
 #include "finance/mdk-ledger-dialog.h"
 #include "finance/mdk-recharge-rules-window.h"
 #include "finance/mdk-transaction-window.h"
+#include "cards/mdk-card-batch-window.h"
 #include "cards/mdk-card-dialog.h"
 #include "cards/mdk-card-type-window.h"
 #include "cards/mdk-cards-page.h"
@@ -1247,6 +1248,71 @@ test_card_designer (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+wait_for_card_batch (MdkCardBatchWindow *batch)
+{
+  for (guint i = 0; i < 400 && mdk_card_batch_window_get_busy (batch); i++)
+    mdk_test_wait_ms (25);
+  g_assert_false (mdk_card_batch_window_get_busy (batch));
+  mdk_test_wait_ms (300);
+}
+
+/* Batch issuance: an enterprise's employees get holder cards under its
+ * group card, counted first; a card number that is no card refused. */
+static void
+test_card_batch (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
+  MdkCardsPage *cards = MDK_CARDS_PAGE (mdk_window_get_section_page (window, "cards"));
+  g_autofree char *group_card = mdk_test_query_string (db->conn,
+    "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+    "WHERE t.code = 'GROUP' AND c.state = 'active' AND c.primary_card_id IS NULL ORDER BY c.id LIMIT 1");
+  g_autofree char *check = g_strdup_printf ("SELECT count(*) FROM mdk.cards c JOIN mdk.cards p ON p.id = c.primary_card_id "
+                                            "JOIN mdk.members m ON m.id = c.member_id "
+                                            "JOIN mdk.member_groups g ON g.id = m.group_id "
+                                            "WHERE p.card_no = '%s' AND g.name = '星海科技有限公司'", group_card);
+  MdkCardBatchWindow *batch;
+  gint64 to_issue;
+
+  /* The enterprise: a group of six members, and room for holders under its card. */
+  PQclear (mdk_test_exec (db->conn, "INSERT INTO mdk.member_groups (name) VALUES ('星海科技有限公司')"));
+  PQclear (mdk_test_exec (db->conn, "UPDATE mdk.members SET group_id = (SELECT id FROM mdk.member_groups "
+                                    "WHERE name = '星海科技有限公司') WHERE id IN (SELECT id FROM mdk.members "
+                                    "WHERE status = 'active' ORDER BY id DESC LIMIT 6)"));
+  PQclear (mdk_test_exec (db->conn, "SELECT mdk.change_card_terms(id, '{\"max_affiliates\": 50}', 'holders'), "
+                                    "mdk.move_cards_to_current_terms(id, 'holders') FROM mdk.card_types "
+                                    "WHERE code = 'GROUP'"));
+
+  to_issue = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members m JOIN mdk.member_groups g ON g.id = m.group_id "
+                                           "WHERE g.name = '星海科技有限公司' AND NOT mdk.holds_card_of_type(m.id, "
+                                           "(SELECT id FROM mdk.card_types WHERE code = 'PERSONAL'))");
+  g_assert_cmpint (to_issue, >, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "cards"));
+  batch = MDK_CARD_BATCH_WINDOW (mdk_cards_page_open_batch (cards));
+  g_assert_nonnull (batch);
+  wait_for_card_batch (batch);
+  g_assert_true (mdk_card_batch_window_choose (batch, "group", "星海科技有限公司"));
+  g_assert_true (mdk_card_batch_window_choose (batch, "type", "个人储值卡"));
+  mdk_card_batch_window_set_under (batch, "12345");
+  wait_for_card_batch (batch);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (batch), "batch.issue", NULL));
+  g_assert_nonnull (mdk_card_batch_window_get_message (batch));
+  mdk_card_batch_window_set_under (batch, group_card);
+  wait_for_card_batch (batch);
+  g_assert_nonnull (strstr (mdk_card_batch_window_get_preview (batch), "6"));
+  mdk_test_save_screenshot (GTK_WIDGET (batch), "card-batch");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (batch), "batch.issue", NULL));
+  wait_for_card_batch (batch);
+  g_assert_null (mdk_card_batch_window_get_message (batch));
+  g_assert_true (mdk_card_batch_window_get_done (batch));
+  g_assert_cmpint (mdk_test_query_int (db->conn, check), ==, to_issue);
+  mdk_test_save_screenshot (GTK_WIDGET (batch), "card-batch-done");
+  gtk_window_destroy (GTK_WINDOW (batch));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1278,6 +1344,7 @@ main (int   argc,
   g_test_add_func ("/ui/batch-recharge", test_batch_recharge);
   g_test_add_func ("/ui/card-actions", test_card_actions);
   g_test_add_func ("/ui/card-designer", test_card_designer);
+  g_test_add_func ("/ui/card-batch", test_card_batch);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
 

@@ -143,16 +143,7 @@ set_busy (MdkCardTypeWindow *self,
   else
     self->pending--;
   gtk_spinner_set_spinning (self->spinner, self->pending > 0);
-  if (self->pending > 0)
-    {
-      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-      /* Text that loses its sensitivity while it has the focus never hears
-       * that it lost it. */
-      if (focus != NULL && gtk_widget_is_ancestor (focus, self->form))
-        gtk_root_set_focus (GTK_ROOT (self), NULL);
-    }
-  gtk_widget_set_sensitive (self->form, self->pending == 0);
+  mdk_form_set_sensitive (self->form, self->pending == 0);
 }
 
 static const char *

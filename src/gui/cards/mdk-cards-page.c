@@ -10,6 +10,7 @@
 #include "common/mdk-choice-widgets.h"
 #include "common/mdk-labels.h"
 #include "common/mdk-paged-view.h"
+#include "mdk-card-batch-window.h"
 #include "mdk-card-type-window.h"
 #include "mdk-cards-page.h"
 
@@ -186,15 +187,23 @@ load (MdkCardsPage *self)
   on_filters_changed (self);
 }
 
-/* Types may have been renamed, created or retired: read them again. */
+/* Types may have changed and cards been issued: read them again. */
 static void
-on_designer_hidden (MdkCardsPage *self)
+on_window_hidden (MdkCardsPage *self)
 {
   if (!self->loaded)
     return;
   self->loaded = FALSE;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     load (self);
+}
+
+static void
+batch_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  mdk_cards_page_open_batch (MDK_CARDS_PAGE (widget));
 }
 
 static void
@@ -256,6 +265,7 @@ mdk_cards_page_class_init (MdkCardsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_card_activated);
   gtk_widget_class_install_action (widget_class, "cards.designer", NULL, designer_action);
+  gtk_widget_class_install_action (widget_class, "cards.batch", NULL, batch_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -430,7 +440,34 @@ mdk_cards_page_open_designer (MdkCardsPage *self)
 
   window = mdk_card_type_window_new (self->database);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  g_signal_connect_object (window, "hide", G_CALLBACK (on_designer_hidden), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "hide", G_CALLBACK (on_window_hidden), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+/**
+ * mdk_cards_page_open_batch:
+ * @self: a #MdkCardsPage
+ *
+ * Opens batch issuance, as *Issue in Bulk…* does. The list reads again
+ * when it closes.
+ *
+ * Returns: (transfer none) (nullable): the window
+ */
+GtkWindow *
+mdk_cards_page_open_batch (MdkCardsPage *self)
+{
+  MdkCardBatchWindow *window;
+
+  g_return_val_if_fail (MDK_IS_CARDS_PAGE (self), NULL);
+
+  if (self->database == NULL)
+    return NULL;
+
+  window = mdk_card_batch_window_new (self->database);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  g_signal_connect_object (window, "hide", G_CALLBACK (on_window_hidden), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (window));
   return GTK_WINDOW (window);
 }

@@ -24,5 +24,6 @@ void             mdk_cards_page_reload       (MdkCardsPage *self);
 MdkMemberWindow *mdk_cards_page_open_card    (MdkCardsPage *self,
                                               guint         position);
 GtkWindow       *mdk_cards_page_open_designer (MdkCardsPage *self);
+GtkWindow       *mdk_cards_page_open_batch    (MdkCardsPage *self);
 
 G_END_DECLS

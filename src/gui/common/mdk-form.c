@@ -79,3 +79,28 @@ mdk_result_list_clear (GtkListBox *list)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (list))); )
     gtk_list_box_remove (list, child);
 }
+
+/**
+ * mdk_form_set_sensitive:
+ * @form: a part of a window that holds fields
+ * @sensitive: whether it takes input
+ *
+ * As gtk_widget_set_sensitive(), first taking the focus away from a field
+ * in @form: text that loses its sensitivity while it has the focus never
+ * hears that it lost it.
+ */
+void
+mdk_form_set_sensitive (GtkWidget *form,
+                        gboolean   sensitive)
+{
+  GtkRoot *root = gtk_widget_get_root (form);
+
+  if (!sensitive && root != NULL)
+    {
+      GtkWidget *focus = gtk_root_get_focus (root);
+
+      if (focus != NULL && (focus == form || gtk_widget_is_ancestor (focus, form)))
+        gtk_root_set_focus (root, NULL);
+    }
+  gtk_widget_set_sensitive (form, sensitive);
+}

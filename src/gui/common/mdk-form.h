@@ -20,5 +20,7 @@ void        mdk_result_list_add         (GtkListBox  *list,
                                          const char  *title,
                                          char        *value);
 void        mdk_result_list_clear       (GtkListBox  *list);
+void        mdk_form_set_sensitive      (GtkWidget   *form,
+                                         gboolean     sensitive);
 
 G_END_DECLS
