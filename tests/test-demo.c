@@ -77,6 +77,13 @@ test_realistic (void)
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t "
                                        "ON t.id = c.card_type_id WHERE (t.kind = 'affiliate') <> "
                                        "(c.primary_card_id IS NOT NULL)"), ==, 0);
+  /* Each member's main card is set, as the cards' trigger would have set it. */
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members m WHERE m.main_card_no IS DISTINCT FROM "
+                                       "(SELECT c.card_no FROM mdk.cards c WHERE c.member_id = m.id "
+                                       " ORDER BY c.state IN ('cancelled', 'replaced', 'expired'), "
+                                       " c.primary_card_id IS NOT NULL, c.id LIMIT 1)"), ==, 0);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM pg_trigger WHERE tgname = 'cards_main_card_insert' "
+                                       "AND tgenabled = 'O'"), ==, 1);
 
   /* Chinese and English names; unique, valid mainland mobile numbers. */
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members WHERE name ~ '^[a-zA-Z]+ [a-zA-Z]+$'"), >, N_MEMBERS / 20);

@@ -964,8 +964,14 @@ generate_in_transaction (PGconn              *conn,
          insert_operators (conn, store_ids, error) &&
          insert_card_types (conn, error) &&
          copy_members (&copy, n_members, seed, store_ids, progress, progress_data, error) &&
+         /* Each member's main card is set once, after the indexes are back:
+          * the trigger would look each member's cards up without them. */
+         mdk_pg_exec_command (conn, "ALTER TABLE mdk.cards DISABLE TRIGGER cards_main_card_insert", 0, NULL, error) &&
          copy_cards (&copy, n_members, seed, store_ids, progress, progress_data, error) &&
          create_indexes (conn, indexes, error) &&
+         mdk_pg_exec_command (conn, "ALTER TABLE mdk.cards ENABLE TRIGGER cards_main_card_insert", 0, NULL, error) &&
+         mdk_pg_exec_command (conn, "SELECT mdk.members_set_main_card(ARRAY (SELECT DISTINCT member_id FROM mdk.cards))",
+                              0, NULL, error) &&
          reset_sequences (conn, error) &&
          insert_ledger (conn, seed, error) &&
          /* Search reads the statistics to choose its path: fresh ones at once. */
