@@ -1702,6 +1702,63 @@ test_batch (void)
   assert_ledger_sound ();
 }
 
+/* A loss report's service fee: from the stored value or at the counter,
+ * refused when the stored value does not cover it, and kept by the cards
+ * sold before it was raised. */
+static void
+test_service_fee (void)
+{
+  g_autofree char *type = new_type ("T-SERVICE", "personal", ", service_fee", ", 300");
+  g_autofree char *paid_from_card = issue_ok (type, NULL, NULL);
+  g_autofree char *paid_in_cash = issue_ok (type, NULL, NULL);
+  g_autofree char *too_poor = issue_ok (type, NULL, NULL);
+  g_autofree char *result = NULL;
+
+  recharge (paid_from_card, 1000);
+  recharge (too_poor, 100);
+  result = act_new (paid_from_card, "report_loss", NULL, NULL);
+  g_assert_nonnull (result);
+  g_assert_cmpint (field (result, "fee"), ==, 300);
+  g_assert_cmpint (balance_of (paid_from_card, "stored_value"), ==, 700);
+  assert_state (paid_from_card, "lost");
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                              "JOIN mdk.transactions t ON t.id = e.transaction_id "
+                              "WHERE c.card_no = $1 AND e.event = 'reported_lost' AND t.kind = 'card_fee' "
+                              "AND t.amount = 300", paid_from_card), ==, 1);
+  g_free (result);
+  result = act_new (paid_in_cash, "report_loss", "cash", NULL);
+  g_assert_nonnull (result);
+  g_assert_cmpint (balance_of (paid_in_cash, "stored_value"), ==, 0);
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.transactions t JOIN mdk.cards c ON c.id = t.card_id "
+                              "WHERE c.card_no = $1 AND t.kind = 'card_fee' AND t.method = 'cash'", paid_in_cash), ==, 1);
+  assert_refused (act_new (too_poor, "report_loss", NULL, NULL), "MD003");
+  assert_state (too_poor, "active");
+  /* Found again: no fee. */
+  g_free (result);
+  result = act_new (paid_from_card, "found", NULL, NULL);
+  g_assert_nonnull (result);
+  g_assert_cmpint (balance_of (paid_from_card, "stored_value"), ==, 700);
+
+  /* Raised to 5.00: the cards sold before still pay 3.00, a new one 5.00. */
+  {
+    const char *params[] = { type };
+    g_autofree char *newer = NULL;
+
+    g_free (call ("SELECT mdk.change_card_terms($1::bigint, '{\"service_fee\": 500}', 'dearer')::text", 1, params));
+    newer = issue_ok (type, NULL, NULL);
+    recharge (newer, 1000);
+    g_free (result);
+    result = act_new (paid_from_card, "report_loss", NULL, NULL);
+    g_assert_cmpint (field (result, "fee"), ==, 300);
+    g_free (result);
+    result = act_new (newer, "report_loss", NULL, NULL);
+    g_assert_cmpint (field (result, "fee"), ==, 500);
+    g_assert_cmpint (param_int ("SELECT (terms ->> 'service_fee')::bigint FROM mdk.card_type_versions "
+                                "WHERE card_type_id = $1::bigint AND version = 1", type), ==, 300);
+  }
+  assert_ledger_sound ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1737,6 +1794,7 @@ main (int   argc,
   g_test_add_func ("/cards/tiers", test_tiers);
   g_test_add_func ("/cards/designer-save", test_designer_save);
   g_test_add_func ("/cards/batch", test_batch);
+  g_test_add_func ("/cards/service-fee", test_service_fee);
 
   return mdk_test_run ();
 }

@@ -935,6 +935,13 @@ test_card_actions (void)
   scroll_to_cards (GTK_WIDGET (profile));
   mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards");
 
+  /* A loss report says its service fee first (silver's is 10.00). */
+  dialog = mdk_member_window_card_action (profile, card, "report_loss");
+  g_assert_nonnull (dialog);
+  wait_for_card_dialog (dialog);
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-report-loss");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
   /* Replace: the balance moves to a new number. */
   dialog = mdk_member_window_card_action (profile, card, "replace");
   g_assert_nonnull (dialog);

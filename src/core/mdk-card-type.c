@@ -18,7 +18,7 @@
 static const char * const term_names[MDK_CARD_TERM_N] = {
   "has_stored_value", "has_points", "has_discount", "discount_bp", "points_rate_bp", "point_value",
   "joining_fee", "annual_fee", "affiliate_annual_fee", "replacement_fee", "validity_months",
-  "max_affiliates", "credit_limit", "refund_on_cancel",
+  "max_affiliates", "credit_limit", "refund_on_cancel", "service_fee",
 };
 
 static gboolean

@@ -43,6 +43,8 @@ static const char * const field_names[MDK_CARD_N_FIELDS] = {
   "tier-down-to",
   /* The last day a tier head office set holds ("infinity" for good), or NULL. */
   "tier-held-until",
+  /* Fen its terms charge for a loss report. */
+  "service-fee",
 };
 
 static GParamSpec *properties[MDK_CARD_N_FIELDS + 2];

@@ -383,9 +383,11 @@ insert_card_types (PGconn  *conn,
                         "INSERT INTO mdk.card_types (id, code, name, kind, has_stored_value, has_points, "
                         "has_discount, discount_bp, points_rate_bp, joining_fee, annual_fee, replacement_fee, "
                         "validity_months, max_affiliates, credit_limit, number_prefix, number_length, "
-                        "face_start, face_end) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-                        "        $18, $19)",
+                        "face_start, face_end, service_fee) "
+                        "VALUES ($1, $2, $3, $4::text::mdk.card_kind, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+                        "        $17, $18, $19, "
+                        /* A loss report costs 10.00 on silver and gold cards. */
+                        "        CASE WHEN $4::text IN ('silver', 'gold') THEN 1000 ELSE 0 END)",
                         p, error))
         return FALSE;
     }

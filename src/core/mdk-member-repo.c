@@ -935,7 +935,7 @@ static const char *select_cards_sql =
   "terms.replacement_fee::text, terms.refund_on_cancel::text, "
   "(SELECT count(*) FROM mdk.cards u WHERE u.primary_card_id = c.id AND u.state <> ALL ('{cancelled,replaced}'))::text, "
   "c.daily_limit::text, c.tier_down_on::text, d.name, "
-  "CASE WHEN c.tier_held_until > current_date THEN c.tier_held_until::text END "
+  "CASE WHEN c.tier_held_until > current_date THEN c.tier_held_until::text END, terms.service_fee::text "
   "FROM mdk.cards c "
   "JOIN mdk.card_types t ON t.id = c.card_type_id "
   "CROSS JOIN LATERAL mdk.card_terms(c) AS terms "

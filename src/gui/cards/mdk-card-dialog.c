@@ -158,8 +158,22 @@ explain_action (MdkCardDialog *self)
   GString *text = g_string_new (NULL);
 
   if (g_str_equal (self->action, "report_loss"))
-    g_string_append (text, _("The card is blocked at once: it cannot pay or be recharged until it is found again "
-                             "or replaced. Nothing moves: "));
+    {
+      gint64 fee = card_amount (self, MDK_CARD_FIELD_SERVICE_FEE);
+
+      if (fee > 0)
+        {
+          g_autofree char *money = format_money (fee);
+
+          g_string_append_printf (text, _("The card is blocked at once: it cannot pay or be recharged until it is "
+                                          "found again or replaced. The service fee for the report is %s, from the "
+                                          "card's stored value or at the counter, as chosen below. Otherwise nothing "
+                                          "moves: "), money);
+        }
+      else
+        g_string_append (text, _("The card is blocked at once: it cannot pay or be recharged until it is found again "
+                                 "or replaced. Nothing moves: "));
+    }
   else if (g_str_equal (self->action, "freeze"))
     g_string_append (text, _("The card cannot pay or be recharged until it is unfrozen, nor can the cards under "
                              "it. Nothing moves: "));
@@ -611,6 +625,11 @@ setup (MdkCardDialog *self)
       else if (replace && card_amount (self, MDK_CARD_FIELD_REPLACEMENT_FEE) > 0)
         {
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Replacement fee paid"));
+          set_methods (self, TRUE);
+        }
+      else if (g_str_equal (self->action, "report_loss") && card_amount (self, MDK_CARD_FIELD_SERVICE_FEE) > 0)
+        {
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Service fee paid"));
           set_methods (self, TRUE);
         }
       else

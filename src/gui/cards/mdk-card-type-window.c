@@ -41,6 +41,7 @@ static const struct
   { MDK_CARD_TERM_ANNUAL_FEE, FIELD_MONEY, N_("Annual fee (¥)"), NULL },
   { MDK_CARD_TERM_AFFILIATE_ANNUAL_FEE, FIELD_MONEY, N_("Annual fee of each card under it (¥)"), NULL },
   { MDK_CARD_TERM_REPLACEMENT_FEE, FIELD_MONEY, N_("Replacement fee (¥)"), NULL },
+  { MDK_CARD_TERM_SERVICE_FEE, FIELD_MONEY, N_("Service fee of a loss report (¥)"), NULL },
   { MDK_CARD_TERM_VALIDITY_MONTHS, FIELD_MONTHS, N_("Valid for (months; empty: no end)"), NULL },
   { MDK_CARD_TERM_MAX_AFFILIATES, FIELD_COUNT, N_("Cards under one card, at most"), NULL },
   { MDK_CARD_TERM_CREDIT_LIMIT, FIELD_MONEY, N_("Credit of a group card (¥)"), NULL },
