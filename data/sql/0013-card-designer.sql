@@ -69,7 +69,13 @@ CREATE TRIGGER card_type_changes_no_truncate BEFORE TRUNCATE ON mdk.card_type_ch
 CREATE FUNCTION mdk.card_types_guard () RETURNS trigger
   LANGUAGE plpgsql
   AS $$
+DECLARE
+  probe mdk.card_types := NEW;
 BEGIN
+  probe.number_next := OLD.number_next;
+  IF probe IS NOT DISTINCT FROM OLD THEN
+    RETURN NEW;
+  END IF;
   IF coalesce(current_setting('mdk.changing_card_type', true), '') <> 'on' THEN
     RAISE EXCEPTION 'change a card type with mdk.edit_card_type(), mdk.change_card_terms() or mdk.retire_card_type()'
       USING ERRCODE = 'insufficient_privilege';
@@ -79,20 +85,7 @@ END
 $$;
 
 CREATE TRIGGER card_types_guard BEFORE UPDATE ON mdk.card_types
-  FOR EACH ROW WHEN ((OLD.code, OLD.name, OLD.kind, OLD.has_stored_value, OLD.has_points, OLD.has_discount,
-                      OLD.discount_bp, OLD.points_rate_bp, OLD.point_value, OLD.joining_fee, OLD.annual_fee,
-                      OLD.affiliate_annual_fee, OLD.replacement_fee, OLD.validity_months, OLD.max_affiliates,
-                      OLD.credit_limit, OLD.refund_on_cancel, OLD.number_prefix, OLD.number_length,
-                      OLD.number_luhn, OLD.region_id, OLD.is_retired, OLD.version, OLD.face_start, OLD.face_end,
-                      OLD.face_logo)
-                     IS DISTINCT FROM
-                     (NEW.code, NEW.name, NEW.kind, NEW.has_stored_value, NEW.has_points, NEW.has_discount,
-                      NEW.discount_bp, NEW.points_rate_bp, NEW.point_value, NEW.joining_fee, NEW.annual_fee,
-                      NEW.affiliate_annual_fee, NEW.replacement_fee, NEW.validity_months, NEW.max_affiliates,
-                      NEW.credit_limit, NEW.refund_on_cancel, NEW.number_prefix, NEW.number_length,
-                      NEW.number_luhn, NEW.region_id, NEW.is_retired, NEW.version, NEW.face_start, NEW.face_end,
-                      NEW.face_logo))
-  EXECUTE FUNCTION mdk.card_types_guard();
+  FOR EACH ROW EXECUTE FUNCTION mdk.card_types_guard();
 
 CREATE FUNCTION mdk.require_head_office_for (p_what text) RETURNS void
   LANGUAGE plpgsql STABLE
@@ -187,7 +180,7 @@ DECLARE
                                "discount_bp": 0, "points_rate_bp": 0, "point_value": 0, "joining_fee": 0,
                                "annual_fee": 0, "affiliate_annual_fee": 0, "replacement_fee": 0,
                                "max_affiliates": 0, "credit_limit": 0, "refund_on_cancel": true,
-                               "number_luhn": false, "face_start": "#3D5A80"}';
+                               "service_fee": 0, "number_luhn": false, "face_start": "#3D5A80"}';
   t mdk.card_types;
   new_id bigint;
 BEGIN
@@ -207,16 +200,17 @@ BEGIN
   END IF;
   PERFORM mdk.check_number_format(NULL, t.number_prefix, t.number_length);
 
-  INSERT INTO mdk.card_types (code, name, kind, has_stored_value, has_points, has_discount, discount_bp,
-                              points_rate_bp, point_value, joining_fee, annual_fee, affiliate_annual_fee,
-                              replacement_fee, validity_months, max_affiliates, credit_limit, refund_on_cancel,
-                              number_prefix, number_length, number_luhn, region_id, face_start, face_end, face_logo)
-  VALUES (p_code, btrim(t.name), t.kind, t.has_stored_value, t.has_points, t.has_discount, t.discount_bp,
-          t.points_rate_bp, t.point_value, t.joining_fee, t.annual_fee, t.affiliate_annual_fee,
-          t.replacement_fee, t.validity_months, t.max_affiliates, t.credit_limit, t.refund_on_cancel,
-          t.number_prefix, t.number_length, t.number_luhn, t.region_id, t.face_start, t.face_end,
-          mdk.face_logo_of(p_fields))
-  RETURNING card_types.id INTO new_id;
+  t.id := nextval(pg_get_serial_sequence('mdk.card_types', 'id'));
+  t.code := p_code;
+  t.name := btrim(t.name);
+  t.face_logo := mdk.face_logo_of(p_fields);
+  t.is_retired := false;
+  t.version := 1;
+  t.number_next := 1;
+  t.created_at := now();
+  -- The first version is written by the insert's trigger, with every term.
+  INSERT INTO mdk.card_types SELECT t.*;
+  new_id := t.id;
 
   INSERT INTO mdk.card_type_category_discounts (card_type_id, version, category, discount_bp)
   SELECT new_id, 1, d.key, d.value::integer FROM jsonb_each_text(coalesce(p_fields -> 'category_discounts', '{}')) d;
@@ -324,7 +318,21 @@ BEGIN
 END
 $$;
 
--- mdk.change_card_terms, as in 0012, past the guard.
+-- Writes the terms of t, by mdk.card_term_names(), and its version to
+-- type p_type.
+CREATE FUNCTION mdk.write_card_terms (p_type bigint, t mdk.card_types) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM set_config('mdk.changing_card_type', 'on', true);
+  EXECUTE format('UPDATE mdk.card_types SET version = ($2).version, %s WHERE id = $1',
+                 (SELECT string_agg(format('%I = ($2).%I', n, n), ', ') FROM unnest(mdk.card_term_names()) n))
+    USING p_type, t;
+  PERFORM set_config('mdk.changing_card_type', 'off', true);
+END
+$$;
+
+-- mdk.change_card_terms, as in 0012, past the guard: every term is written by name.
 CREATE OR REPLACE FUNCTION mdk.change_card_terms (p_type bigint, p_terms jsonb, p_reason text) RETURNS integer
   LANGUAGE plpgsql
   AS $$
@@ -332,12 +340,8 @@ DECLARE
   t mdk.card_types;
   unknown text;
 BEGIN
-  IF NOT mdk.current_operator_is_head_office() THEN
-    RAISE EXCEPTION 'only head office may change card types' USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  IF p_reason IS NULL OR length(btrim(p_reason)) = 0 OR length(p_reason) > 500 THEN
-    RAISE EXCEPTION 'say why, in 500 characters at most' USING ERRCODE = 'MD005';
-  END IF;
+  PERFORM mdk.require_head_office_for('change card types');
+  PERFORM mdk.require_reason(p_reason);
   IF jsonb_typeof(p_terms) IS DISTINCT FROM 'object' THEN
     RAISE EXCEPTION 'the terms are an object of names and values' USING ERRCODE = 'MD005';
   END IF;
@@ -353,15 +357,7 @@ BEGIN
 
   t := jsonb_populate_record(t, p_terms - 'category_discounts');
   t.version := t.version + 1;
-  PERFORM set_config('mdk.changing_card_type', 'on', true);
-  UPDATE mdk.card_types
-     SET has_stored_value = t.has_stored_value, has_points = t.has_points, has_discount = t.has_discount,
-         discount_bp = t.discount_bp, points_rate_bp = t.points_rate_bp, point_value = t.point_value,
-         joining_fee = t.joining_fee, annual_fee = t.annual_fee, affiliate_annual_fee = t.affiliate_annual_fee,
-         replacement_fee = t.replacement_fee, validity_months = t.validity_months, max_affiliates = t.max_affiliates,
-         credit_limit = t.credit_limit, refund_on_cancel = t.refund_on_cancel, version = t.version
-   WHERE id = p_type;
-  PERFORM set_config('mdk.changing_card_type', 'off', true);
+  PERFORM mdk.write_card_terms(p_type, t);
 
   IF p_terms ? 'category_discounts' THEN
     INSERT INTO mdk.card_type_category_discounts (card_type_id, version, category, discount_bp)
