@@ -87,6 +87,31 @@ $$;
 CREATE TRIGGER card_types_guard BEFORE UPDATE ON mdk.card_types
   FOR EACH ROW EXECUTE FUNCTION mdk.card_types_guard();
 
+-- The members' main cards (0011) after an UPDATE of many cards (the tier
+-- job, expiry, moving cards to new terms): the transition tables carry no
+-- statistics, and the nested loop the planner chose over them took minutes
+-- for tens of thousands of cards. The cards that changed are now found by
+-- hashing them; the members' cards are then looked up by index as before.
+CREATE OR REPLACE FUNCTION mdk.cards_updated () RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  nestloop constant text := current_setting('enable_nestloop');
+  touched bigint[];
+BEGIN
+  PERFORM set_config('enable_nestloop', 'off', true);
+  touched := ARRAY (SELECT n.member_id FROM new_cards n JOIN old_cards o USING (id)
+                    WHERE (n.state, n.member_id, n.primary_card_id, n.card_type_id)
+                          IS DISTINCT FROM (o.state, o.member_id, o.primary_card_id, o.card_type_id)
+                    UNION
+                    SELECT o.member_id FROM new_cards n JOIN old_cards o USING (id)
+                    WHERE n.member_id <> o.member_id);
+  PERFORM set_config('enable_nestloop', nestloop, true);
+  PERFORM mdk.members_set_main_card(touched);
+  RETURN NULL;
+END
+$$;
+
 CREATE FUNCTION mdk.require_head_office_for (p_what text) RETURNS void
   LANGUAGE plpgsql STABLE
   AS $$
@@ -615,9 +640,11 @@ BEGIN
   END LOOP;
 
   FOR r IN SELECT x.* FROM mdk.card_tier_rules x WHERE x.direction = 'down' ORDER BY x.from_type_id LOOP
-    CREATE TEMPORARY TABLE IF NOT EXISTS tier_cards (id bigint PRIMARY KEY, amount bigint NOT NULL,
-                                                     down_on date) ON COMMIT DROP;
-    TRUNCATE tier_cards;
+    IF to_regclass('pg_temp.tier_cards') IS NULL THEN
+      CREATE TEMPORARY TABLE tier_cards (id bigint PRIMARY KEY, amount bigint NOT NULL, down_on date) ON COMMIT DROP;
+    ELSE
+      TRUNCATE tier_cards;
+    END IF;
     INSERT INTO tier_cards
     SELECT c.id, coalesce(m.amount, 0), c.tier_down_on
     FROM mdk.cards c
