@@ -220,14 +220,57 @@ mdk_card_type_design_terms_equal (const MdkCardTypeDesign *a,
          && category_discounts_equal (a->category_discounts, b->category_discounts);
 }
 
-static gboolean
-rule_equal (const MdkTierRule *a,
-            const MdkTierRule *b)
+/**
+ * mdk_tier_rule_equal:
+ * @a: a rule
+ * @b: another
+ *
+ * Returns: whether they are the same rule; two "no rule"s are, whatever
+ *   their other fields
+ */
+gboolean
+mdk_tier_rule_equal (const MdkTierRule *a,
+                     const MdkTierRule *b)
 {
   if (a->to_type_id == 0 || b->to_type_id == 0)
     return a->to_type_id == b->to_type_id;
   return a->to_type_id == b->to_type_id && a->points == b->points && a->threshold == b->threshold
          && a->period_months == b->period_months && a->grace_days == b->grace_days;
+}
+
+/**
+ * mdk_card_type_design_identity_equal:
+ * @a: a design
+ * @b: another
+ *
+ * Returns: whether they have the same name, kind, region, number format
+ *   and face: a difference is a change of mdk.edit_card_type()
+ */
+gboolean
+mdk_card_type_design_identity_equal (const MdkCardTypeDesign *a,
+                                     const MdkCardTypeDesign *b)
+{
+  return g_strcmp0 (a->name, b->name) == 0 && g_strcmp0 (a->kind, b->kind) == 0 && a->region_id == b->region_id
+         && g_strcmp0 (a->number_prefix, b->number_prefix) == 0 && a->number_length == b->number_length
+         && a->number_luhn == b->number_luhn && g_strcmp0 (a->face_start, b->face_start) == 0
+         && g_strcmp0 (a->face_end, b->face_end) == 0
+         && (a->face_logo == b->face_logo
+             || (a->face_logo != NULL && b->face_logo != NULL && g_bytes_equal (a->face_logo, b->face_logo)));
+}
+
+/**
+ * mdk_card_type_design_equal:
+ * @a: a design
+ * @b: another
+ *
+ * Returns: whether saving @b over @a would change nothing
+ */
+gboolean
+mdk_card_type_design_equal (const MdkCardTypeDesign *a,
+                            const MdkCardTypeDesign *b)
+{
+  return mdk_card_type_design_identity_equal (a, b) && mdk_card_type_design_terms_equal (a, b)
+         && mdk_tier_rule_equal (&a->up, &b->up) && mdk_tier_rule_equal (&a->down, &b->down);
 }
 
 /* Loading */
@@ -661,7 +704,7 @@ mdk_card_type_save (PGconn                  *conn,
     }
 
   if ((before == NULL && (after->up.to_type_id != 0 || after->down.to_type_id != 0))
-      || (before != NULL && (!rule_equal (&before->up, &after->up) || !rule_equal (&before->down, &after->down))))
+      || (before != NULL && (!mdk_tier_rule_equal (&before->up, &after->up) || !mdk_tier_rule_equal (&before->down, &after->down))))
     {
       if (!save_rules (conn, id, after, reason, error))
         return 0;

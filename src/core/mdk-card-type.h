@@ -139,6 +139,12 @@ void               mdk_card_type_design_free         (MdkCardTypeDesign        *
 char              *mdk_card_type_design_sample_number (const MdkCardTypeDesign *design);
 gboolean           mdk_card_type_design_terms_equal  (const MdkCardTypeDesign  *a,
                                                       const MdkCardTypeDesign  *b);
+gboolean           mdk_card_type_design_identity_equal (const MdkCardTypeDesign *a,
+                                                        const MdkCardTypeDesign *b);
+gboolean           mdk_card_type_design_equal        (const MdkCardTypeDesign  *a,
+                                                      const MdkCardTypeDesign  *b);
+gboolean           mdk_tier_rule_equal               (const MdkTierRule        *a,
+                                                      const MdkTierRule        *b);
 
 GPtrArray         *mdk_card_type_designs_load        (PGconn                   *conn,
                                                       GError                  **error);

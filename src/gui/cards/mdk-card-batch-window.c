@@ -442,23 +442,11 @@ mdk_card_batch_window_choose (MdkCardBatchWindow *self,
                               const char         *label)
 {
   AdwComboRow *row;
-  GListModel *model;
 
   g_return_val_if_fail (MDK_IS_CARD_BATCH_WINDOW (self), FALSE);
 
   row = g_str_equal (field, "group") ? self->group_row : g_str_equal (field, "type") ? self->type_row : self->store_row;
-  model = adw_combo_row_get_model (row);
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MdkChoice) choice = g_list_model_get_item (model, i);
-
-      if (g_str_equal (mdk_choice_get_label (choice), label))
-        {
-          adw_combo_row_set_selected (row, i);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return mdk_combo_row_select_label (row, label);
 }
 
 /**

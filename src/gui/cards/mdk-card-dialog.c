@@ -857,20 +857,7 @@ gboolean
 mdk_card_dialog_choose_type (MdkCardDialog *self,
                              const char    *name)
 {
-  GListModel *model;
-
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
 
-  model = adw_combo_row_get_model (self->type_row);
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MdkChoice) choice = g_list_model_get_item (model, i);
-
-      if (g_str_equal (mdk_choice_get_label (choice), name))
-        {
-          adw_combo_row_set_selected (self->type_row, i);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return mdk_combo_row_select_label (self->type_row, name);
 }

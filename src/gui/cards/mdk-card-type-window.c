@@ -1304,30 +1304,6 @@ ask (MdkCardTypeWindow *self,
   return GTK_WINDOW (dialog);
 }
 
-static gboolean
-rules_same (const MdkTierRule *a,
-            const MdkTierRule *b)
-{
-  if (a->to_type_id == 0 || b->to_type_id == 0)
-    return a->to_type_id == b->to_type_id;
-  return a->to_type_id == b->to_type_id && a->points == b->points && a->threshold == b->threshold
-         && a->period_months == b->period_months && a->grace_days == b->grace_days;
-}
-
-static gboolean
-designs_equal (const MdkCardTypeDesign *a,
-               const MdkCardTypeDesign *b)
-{
-  return g_strcmp0 (a->name, b->name) == 0 && g_strcmp0 (a->kind, b->kind) == 0 && a->region_id == b->region_id
-         && g_strcmp0 (a->number_prefix, b->number_prefix) == 0 && a->number_length == b->number_length
-         && a->number_luhn == b->number_luhn && g_strcmp0 (a->face_start, b->face_start) == 0
-         && g_strcmp0 (a->face_end, b->face_end) == 0
-         && (a->face_logo == b->face_logo
-             || (a->face_logo != NULL && b->face_logo != NULL && g_bytes_equal (a->face_logo, b->face_logo)))
-         && mdk_card_type_design_terms_equal (a, b)
-         && rules_same (&a->up, &b->up) && rules_same (&a->down, &b->down);
-}
-
 static GtkWindow *
 save (MdkCardTypeWindow *self)
 {
@@ -1346,7 +1322,7 @@ save (MdkCardTypeWindow *self)
   mdk_banner_show (self->banner_revealer, self->banner_label, NULL);
   if (self->before != NULL)
     {
-      if (designs_equal (self->before, after))
+      if (mdk_card_type_design_equal (self->before, after))
         {
           self->dirty = FALSE;
           update_actions (self);
@@ -1377,17 +1353,13 @@ save (MdkCardTypeWindow *self)
           else
             g_string_append_printf (body, _("The terms become version %d."), self->before->version + 1);
         }
-      if (g_strcmp0 (self->before->name, after->name) != 0 || g_strcmp0 (self->before->face_start, after->face_start) != 0
-          || g_strcmp0 (self->before->face_end, after->face_end) != 0 || self->before->face_logo != after->face_logo
-          || g_strcmp0 (self->before->kind, after->kind) != 0 || self->before->region_id != after->region_id
-          || g_strcmp0 (self->before->number_prefix, after->number_prefix) != 0
-          || self->before->number_length != after->number_length || self->before->number_luhn != after->number_luhn)
+      if (!mdk_card_type_design_identity_equal (self->before, after))
         {
           if (body->len > 0)
             g_string_append_c (body, ' ');
           g_string_append (body, _("Its name, face and other details change for every card of it."));
         }
-      if (!rules_same (&self->before->up, &after->up) || !rules_same (&self->before->down, &after->down))
+      if (!mdk_tier_rule_equal (&self->before->up, &after->up) || !mdk_tier_rule_equal (&self->before->down, &after->down))
         {
           if (body->len > 0)
             g_string_append_c (body, ' ');
@@ -1931,26 +1903,12 @@ mdk_card_type_window_choose (MdkCardTypeWindow *self,
                              const char        *label)
 {
   GtkWidget *widget;
-  GListModel *model;
 
   g_return_val_if_fail (MDK_IS_CARD_TYPE_WINDOW (self), FALSE);
 
   widget = field_widget (self, field);
   g_return_val_if_fail (ADW_IS_COMBO_ROW (widget), FALSE);
-  model = adw_combo_row_get_model (ADW_COMBO_ROW (widget));
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (model, i);
-      const char *text = GTK_IS_STRING_OBJECT (item) ? gtk_string_object_get_string (GTK_STRING_OBJECT (item))
-                                                     : mdk_choice_get_label (MDK_CHOICE (item));
-
-      if (g_str_equal (text, label))
-        {
-          adw_combo_row_set_selected (ADW_COMBO_ROW (widget), i);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return mdk_combo_row_select_label (ADW_COMBO_ROW (widget), label);
 }
 
 /**

@@ -270,3 +270,33 @@ mdk_table_file_open (GtkWidget        *widget,
   g_signal_connect (chooser, "response", G_CALLBACK (on_table_file_chosen), data);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
+
+/**
+ * mdk_combo_row_select_label:
+ * @row: a combo row of #MdkChoice or of strings
+ * @label: the item, as the row shows it
+ *
+ * Chooses the item, as a person would.
+ *
+ * Returns: %TRUE if it was there
+ */
+gboolean
+mdk_combo_row_select_label (AdwComboRow *row,
+                            const char  *label)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      const char *text = GTK_IS_STRING_OBJECT (item) ? gtk_string_object_get_string (GTK_STRING_OBJECT (item))
+                         : MDK_IS_CHOICE (item) ? mdk_choice_get_label (MDK_CHOICE (item)) : NULL;
+
+      if (g_strcmp0 (text, label) == 0)
+        {
+          adw_combo_row_set_selected (row, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -24,6 +24,8 @@ void                  mdk_store_row_load           (AdwComboRow   *row,
                                                     gint64         wanted_id,
                                                     GCancellable  *cancellable);
 gint64                mdk_choice_row_get_id        (AdwComboRow   *row);
+gboolean              mdk_combo_row_select_label   (AdwComboRow   *row,
+                                                    const char    *label);
 
 /**
  * MdkChoiceLoader:
