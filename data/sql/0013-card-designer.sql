@@ -611,14 +611,29 @@ BEGIN
   GET DIAGNOSTICS n = ROW_COUNT;
   kept := kept + n;
 
+  -- Each line's spend or points, summed once per measure and period that
+  -- a rule uses, for every pass and rule below.
+  IF to_regclass('pg_temp.tier_amounts') IS NULL THEN
+    CREATE TEMPORARY TABLE tier_amounts (measure text, months integer, line bigint, amount bigint NOT NULL,
+                                         PRIMARY KEY (measure, months, line)) ON COMMIT DROP;
+  ELSE
+    TRUNCATE tier_amounts;
+  END IF;
+  INSERT INTO tier_amounts
+  SELECT p.measure, p.period_months, m.line, m.amount
+  FROM (SELECT DISTINCT x.measure, x.period_months FROM mdk.card_tier_rules x) p
+  CROSS JOIN LATERAL mdk.tier_measures(p.measure,
+                                       ((p_day - make_interval(months => p.period_months))::date + 1)::timestamptz,
+                                       day_end) m;
+  ANALYZE tier_amounts;
+
   -- Up, as far as the rules go: a chain of n types takes n - 1 passes.
   FOR pass IN 1..(SELECT count(*)::integer FROM mdk.card_tier_rules) LOOP
     moved := 0;
     FOR r IN SELECT x.* FROM mdk.card_tier_rules x JOIN mdk.card_types t ON t.id = x.to_type_id
              WHERE x.direction = 'up' AND NOT t.is_retired ORDER BY x.from_type_id LOOP
       WITH m AS (
-        SELECT * FROM mdk.tier_measures(r.measure, ((p_day - make_interval(months => r.period_months))::date + 1)::timestamptz,
-                                        day_end)
+        SELECT a.line, a.amount FROM tier_amounts a WHERE a.measure = r.measure AND a.months = r.period_months
       ), risen AS (
         UPDATE mdk.cards c
            SET card_type_id = r.to_type_id, terms_version = t.version, tier_since = p_day,
@@ -648,8 +663,8 @@ BEGIN
     INSERT INTO tier_cards
     SELECT c.id, coalesce(m.amount, 0), c.tier_down_on
     FROM mdk.cards c
-    LEFT JOIN mdk.tier_measures(r.measure, ((p_day - make_interval(months => r.period_months))::date + 1)::timestamptz,
-                                day_end) m ON m.line = coalesce(c.first_card_id, c.id)
+    LEFT JOIN tier_amounts m ON m.measure = r.measure AND m.months = r.period_months
+                            AND m.line = coalesce(c.first_card_id, c.id)
     WHERE c.card_type_id = r.from_type_id AND c.primary_card_id IS NULL AND c.state IN ('active', 'lost', 'frozen')
       AND (c.tier_held_until IS NULL OR c.tier_held_until <= p_day)
       AND (c.tier_down_on IS NOT NULL
