@@ -30,12 +30,10 @@ G_DEFINE_FINAL_TYPE (MdkCardFace, mdk_card_face, GTK_TYPE_WIDGET)
 
 /* Light text on a dark face, dark text on a light one, by the relative
  * luminance of the face's middle. */
-gboolean
-mdk_card_face_text_is_light (MdkCardFace *self)
+static gboolean
+text_is_light (MdkCardFace *self)
 {
   float r, g, b;
-
-  g_return_val_if_fail (MDK_IS_CARD_FACE (self), TRUE);
 
   r = self->gradient ? (self->start.red + self->end.red) / 2 : self->start.red;
   g = self->gradient ? (self->start.green + self->end.green) / 2 : self->start.green;
@@ -95,7 +93,7 @@ mdk_card_face_snapshot (GtkWidget   *widget,
   float pad = w * 0.06f;
   graphene_rect_t card = GRAPHENE_RECT_INIT (x, y, w, h);
   GskRoundedRect rounded;
-  gboolean light = mdk_card_face_text_is_light (self);
+  gboolean light = text_is_light (self);
   GdkRGBA ink = light ? (GdkRGBA) { 1, 1, 1, 0.95f } : (GdkRGBA) { 0.1f, 0.1f, 0.12f, 0.9f };
   GdkRGBA soft = ink;
   float logo_height = h * 0.2f;

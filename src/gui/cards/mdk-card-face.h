@@ -22,7 +22,6 @@ void       mdk_card_face_set_text  (MdkCardFace   *self,
                                     const char    *name,
                                     const char    *number,
                                     const char    *caption);
-gboolean   mdk_card_face_text_is_light (MdkCardFace *self);
 void       mdk_card_face_set_natural_width (MdkCardFace *self,
                                             int          width);
 

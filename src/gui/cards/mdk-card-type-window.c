@@ -60,7 +60,6 @@ struct _MdkCardTypeWindow
 
   AdwToastOverlay     *toast_overlay;
   GtkSpinner          *spinner;
-  GtkButton           *save_button;
   GtkButton           *retire_button;
   GtkListBox          *type_list;
   GtkStack            *stack;
@@ -101,7 +100,6 @@ struct _MdkCardTypeWindow
   GtkSpinButton       *down_grace_spin;
   AdwPreferencesGroup *history_group;
   AdwActionRow        *move_row;
-  GtkButton           *move_button;
 
   GtkWidget           *term_widgets[MDK_CARD_TERM_N];  /* a GtkSwitch or an AdwEntryRow */
   GPtrArray           *category_rows;
@@ -1664,7 +1662,6 @@ mdk_card_type_window_class_init (MdkCardTypeWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mdk-card-type-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, spinner);
-  gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, retire_button);
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, type_list);
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, stack);
@@ -1705,7 +1702,6 @@ mdk_card_type_window_class_init (MdkCardTypeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, down_grace_spin);
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, history_group);
   gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, move_row);
-  gtk_widget_class_bind_template_child (widget_class, MdkCardTypeWindow, move_button);
   gtk_widget_class_bind_template_callback (widget_class, on_form_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_type_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_category_activate);
