@@ -223,7 +223,7 @@ balance_of (const char *card_no,
 {
   const char *params[] = { card_no, kind };
   g_autoptr(PGresult) result = mdk_test_exec_params (db->conn,
-    "SELECT coalesce((SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON a.card_id = coalesce(c.primary_card_id, c.id) "
+    "SELECT coalesce((SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON a.card_id = mdk.account_card(c) "
     "                 WHERE c.card_no = $1 AND a.kind = $2::mdk.account_kind), 0)", 2, params);
 
   return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
@@ -1759,6 +1759,223 @@ test_service_fee (void)
   assert_ledger_sound ();
 }
 
+/* What a card's own accounts hold, whichever card uses them. */
+static gint64
+own_balance_of (const char *card_no,
+                const char *kind)
+{
+  const char *params[] = { card_no, kind };
+  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn,
+    "SELECT coalesce((SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON a.card_id = c.id "
+    "                 WHERE c.card_no = $1 AND a.kind = $2::mdk.account_kind), 0)", 2, params);
+
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+static gboolean
+has_own_accounts (const char *card_no)
+{
+  return param_int ("SELECT own_accounts::int FROM mdk.cards WHERE card_no = $1", card_no) == 1;
+}
+
+/* Cards under a card whose type does not share: each keeps its own
+ * balance and points, spends and pays its fees by itself whatever the
+ * state of its primary, carries its accounts through a replacement, and
+ * closes them when it or its primary is cancelled. The choice is the
+ * primary's terms when the card is issued, and stays. */
+static void
+test_own_accounts (void)
+{
+  g_autofree char *type = new_type ("T-OWN", "personal",
+                                    ", max_affiliates, affiliates_share, points_rate_bp, replacement_fee, service_fee",
+                                    ", 3, false, 10000, 500, 200");
+  g_autofree char *primary = issue_ok (type, NULL, NULL);
+  g_autofree char *affiliate = NULL;
+  g_autofree char *result = NULL;
+  g_autofree char *sale = NULL;
+  g_autofree char *replacement = NULL;
+  g_autofree char *new_primary = NULL;
+
+  {
+    g_autofree char *request = new_request ();
+    g_autofree char *member = new_member ();
+
+    result = issue (request, member, type, store_a, "cash", primary, NULL);
+    g_assert_nonnull (result);
+    g_assert_true (strstr (result, "\"own_accounts\": true") != NULL);
+    affiliate = text_field (result, "card_no");
+  }
+  g_assert_true (has_own_accounts (affiliate));
+  g_assert_false (has_own_accounts (primary));
+
+  recharge (primary, 10000);
+  recharge (affiliate, 5000);
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 10000);
+  g_assert_cmpint (balance_of (affiliate, "stored_value"), ==, 5000);
+  sale = consume (affiliate, 2000);
+  g_assert_nonnull (sale);
+  g_assert_cmpint (field (sale, "balance"), ==, 3000);
+  g_assert_cmpint (field (sale, "points_earned"), ==, 20);
+  g_assert_cmpint (balance_of (affiliate, "points"), ==, 20);
+  g_assert_cmpint (balance_of (primary, "points"), ==, 0);
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 10000);
+  /* The primary's money is not the affiliate's. */
+  assert_refused (consume (affiliate, 4000), "MD003");
+
+  /* A frozen primary does not stop a card that draws on its own. */
+  g_free (act_ok (primary, "freeze", NULL));
+  g_free (result);
+  result = consume (affiliate, 100);
+  g_assert_nonnull (result);
+  g_free (act_ok (primary, "unfreeze", NULL));
+
+  /* A refund goes back to the affiliate's accounts, and says so. */
+  {
+    g_autofree char *request = new_request ();
+    g_autofree char *sale_id = text_field (sale, "transaction");
+    const char *params[] = { request, sale_id, store_a };
+
+    g_free (result);
+    result = call ("SELECT mdk.refund($1, $2::bigint, 2000, 'returned', $3)", 3, params);
+    g_assert_nonnull (result);
+    g_assert_cmpint (field (result, "balance"), ==, 4900);
+    g_assert_cmpint (balance_of (affiliate, "stored_value"), ==, 4900);
+    g_assert_cmpint (balance_of (affiliate, "points"), ==, 1);
+  }
+
+  /* Its service fee and its replacement fee come from its own stored value;
+   * the replacement carries its accounts and keeps them its own. */
+  g_free (result);
+  result = act_ok (affiliate, "report_loss", NULL);
+  g_assert_cmpint (field (result, "balance"), ==, 4700);
+  g_free (result);
+  result = act_ok (affiliate, "replace", NULL);
+  replacement = text_field (result, "new_card_no");
+  g_assert_cmpint (field (result, "balance"), ==, 4200);
+  g_assert_true (has_own_accounts (replacement));
+  g_assert_cmpint (own_balance_of (replacement, "stored_value"), ==, 4200);
+  g_assert_cmpint (own_balance_of (replacement, "points"), ==, 1);
+  g_assert_cmpint (own_balance_of (affiliate, "stored_value"), ==, 0);
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 10000);
+
+  /* Nobody changes it afterwards, not even with the card functions' leave. */
+  {
+    const char *params[] = { replacement };
+
+    exec_ok ("BEGIN");
+    exec_ok ("SET LOCAL mdk.changing_card = 'on'");
+    assert_refused (call ("UPDATE mdk.cards SET own_accounts = false WHERE card_no = $1 RETURNING 1", 1, params),
+                    "42501");
+    exec_ok ("ROLLBACK");
+  }
+
+  /* Sharing from version 2: the cards under a primary sold before still
+   * get accounts of their own; under a new primary, they share. */
+  {
+    const char *params[] = { type };
+    g_autofree char *later = NULL;
+    g_autofree char *older_terms = issue_ok (type, NULL, primary);
+    g_autofree char *newer = issue_ok (type, NULL, NULL);
+    g_autofree char *sharing = NULL;
+
+    g_free (call ("SELECT mdk.change_card_terms($1::bigint, '{\"affiliates_share\": true}', 'one family, one purse')::text",
+                  1, params));
+    later = issue_ok (type, NULL, primary);
+    g_assert_true (has_own_accounts (older_terms));
+    g_assert_true (has_own_accounts (later));
+    g_free (newer);
+    newer = issue_ok (type, NULL, NULL);
+    sharing = issue_ok (type, NULL, newer);
+    g_assert_false (has_own_accounts (sharing));
+    recharge (sharing, 700);
+    g_assert_cmpint (balance_of (newer, "stored_value"), ==, 700);
+    g_assert_cmpint (own_balance_of (sharing, "stored_value"), ==, 0);
+    g_assert_cmpint (param_int ("SELECT (terms ->> 'affiliates_share')::boolean::int FROM mdk.card_type_versions "
+                                "WHERE card_type_id = $1::bigint AND version = 1", type), ==, 0);
+
+    /* A sale by a sharing card, reversed after its primary was replaced:
+     * it posted to the old primary's accounts, which are closed. */
+    g_free (result);
+    result = consume (sharing, 300);
+    g_assert_nonnull (result);
+    {
+      g_autofree char *sale_id = text_field (result, "transaction");
+      g_autofree char *request = new_request ();
+      const char *reverse[] = { request, sale_id };
+
+      g_free (act_ok (newer, "replace", "cash"));
+      assert_refused (call ("SELECT mdk.reverse($1, $2::bigint, 'rung up twice')", 2, reverse), "MD007");
+    }
+    recharge (later, 800);
+  }
+
+  /* The primary replaced: the card under it follows, its accounts stay. */
+  g_free (result);
+  result = act_ok (primary, "replace", "cash");
+  new_primary = text_field (result, "new_card_no");
+  g_assert_cmpint (balance_of (new_primary, "stored_value"), ==, 10000);
+  {
+    g_autofree char *under = param_string ("SELECT p.card_no FROM mdk.cards c JOIN mdk.cards p ON p.id = c.primary_card_id "
+                                           "WHERE c.card_no = $1", replacement);
+
+    g_assert_cmpstr (under, ==, new_primary);
+  }
+  g_assert_cmpint (own_balance_of (replacement, "stored_value"), ==, 4200);
+
+  /* The primary cancelled: the cards under it close their own accounts
+   * too, by their own terms (refunded), in the totals. */
+  g_free (result);
+  result = act_ok (new_primary, "cancel", "cash");
+  g_assert_cmpint (field (result, "cancelled_under"), ==, 3);
+  g_assert_cmpint (field (result, "refunded"), ==, 10000 + 4200 + 800);
+  g_assert_cmpint (field (result, "points"), ==, 1);
+  g_assert_cmpint (own_balance_of (replacement, "stored_value"), ==, 0);
+  g_assert_cmpint (own_balance_of (replacement, "points"), ==, 0);
+  assert_state (replacement, "cancelled");
+  g_assert_cmpint (param_int ("SELECT count(*) FROM mdk.card_events e JOIN mdk.cards c ON c.id = e.card_id "
+                              "JOIN mdk.transactions t ON t.id = e.transaction_id "
+                              "WHERE c.card_no = $1 AND e.event = 'cancelled' AND t.kind = 'card_cancel' "
+                              "AND t.amount = 4200", replacement), ==, 1);
+  assert_ledger_sound ();
+}
+
+/* An affiliate with accounts of its own pays its annual fee from them, and
+ * one cancelled alone closes its own accounts by its own terms. */
+static void
+test_own_accounts_fees (void)
+{
+  g_autofree char *type = new_type ("T-OWN-FEE", "gold", ", annual_fee, affiliate_annual_fee, max_affiliates, affiliates_share",
+                                    ", 5000, 1500, 2, false");
+  g_autofree char *forfeiting = new_type ("T-OWN-FORFEIT", "affiliate", ", refund_on_cancel", ", false");
+  g_autofree char *primary = issue_ok (type, NULL, NULL);
+  g_autofree char *affiliate = issue_ok (type, NULL, primary);
+  g_autofree char *forfeits = issue_ok (forfeiting, NULL, primary);
+  g_autofree char *run = NULL;
+
+  date_card (primary, "2024-03-10");
+  date_card (affiliate, "2024-03-10");
+  date_card (forfeits, "2024-03-10");
+  recharge (primary, 6000);
+  recharge (affiliate, 2000);
+  run = charge_annual_fees ("2025-03-10");
+  g_assert_cmpint (field (run, "charged"), ==, 2);
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 1000);
+  g_assert_cmpint (balance_of (affiliate, "stored_value"), ==, 500);
+  /* The one without stored value of its own owes its fee. */
+  g_assert_cmpint (field (run, "due"), ==, 1);
+  g_free (run);
+  run = act_ok (affiliate, "cancel", "cash");
+  g_assert_cmpint (field (run, "refunded"), ==, 500);
+  g_assert_cmpint (balance_of (primary, "stored_value"), ==, 1000);
+  recharge (forfeits, 300);
+  g_free (run);
+  run = act_ok (forfeits, "cancel", NULL);
+  g_assert_cmpint (field (run, "forfeited"), ==, 300);
+  g_assert_cmpint (field (run, "refunded"), ==, 0);
+  exec_ok ("UPDATE mdk.cards SET fees_year = 9999 WHERE fees_year < 9999");
+  assert_ledger_sound ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1795,6 +2012,8 @@ main (int   argc,
   g_test_add_func ("/cards/designer-save", test_designer_save);
   g_test_add_func ("/cards/batch", test_batch);
   g_test_add_func ("/cards/service-fee", test_service_fee);
+  g_test_add_func ("/cards/own-accounts", test_own_accounts);
+  g_test_add_func ("/cards/own-accounts-fees", test_own_accounts_fees);
 
   return mdk_test_run ();
 }
