@@ -1489,6 +1489,8 @@ test_designer_save (void)
   fresh->number_luhn = TRUE;
   fresh->terms[MDK_CARD_TERM_DISCOUNT_BP] = 1500;
   fresh->terms[MDK_CARD_TERM_HAS_DISCOUNT] = 1;
+  g_assert_cmpint (fresh->terms[MDK_CARD_TERM_AFFILIATES_SHARE], ==, 1);
+  fresh->terms[MDK_CARD_TERM_AFFILIATES_SHARE] = 0;
   {
     MdkCategoryDiscount wine = { g_strdup ("WINE"), 2000 };
 
@@ -1535,6 +1537,9 @@ test_designer_save (void)
     g_assert_cmpstr (platinum->name, ==, "白金卡 \"Platinum\"");
     g_assert_cmpint (platinum->terms[MDK_CARD_TERM_DISCOUNT_BP], ==, 1500);
     g_assert_cmpint (platinum->category_discounts->len, ==, 1);
+    g_assert_cmpint (platinum->terms[MDK_CARD_TERM_AFFILIATES_SHARE], ==, 0);
+    g_assert_cmpint (now->terms[MDK_CARD_TERM_AFFILIATES_SHARE], ==, 1);
+    g_assert_cmpint (find_design (reloaded, "VIP")->terms[MDK_CARD_TERM_AFFILIATES_SHARE], ==, 0);
     g_assert_cmpint (platinum->down.to_type_id, ==, find_design (reloaded, "GOLD")->id);
     g_assert_cmpint (platinum->down.grace_days, ==, 30);
     g_assert_cmpint (platinum->up.to_type_id, ==, 0);
@@ -1543,12 +1548,14 @@ test_designer_save (void)
     g_assert_cmpint (param_int ("SELECT mdk.luhn_digit($1)::integer", "970100000000001"), ==, 1);
 
     fees->terms[MDK_CARD_TERM_ANNUAL_FEE] = 1000;
+    fees->terms[MDK_CARD_TERM_AFFILIATES_SHARE] = 0;
     fees->up.threshold = 2500000;
     exec_ok ("BEGIN");
     g_assert_cmpint (mdk_card_type_save (db->conn, now, fees, "cheaper, and a higher step to gold", &error), ==, now->id);
     g_assert_no_error (error);
     exec_ok ("COMMIT");
     g_assert_cmpint (param_int ("SELECT version FROM mdk.card_types WHERE code = $1", "SILVER"), ==, now->version + 1);
+    g_assert_cmpint (param_int ("SELECT affiliates_share::int FROM mdk.card_types WHERE code = $1", "SILVER"), ==, 0);
     g_assert_cmpint (param_int ("SELECT threshold FROM mdk.card_tier_rules r JOIN mdk.card_types t ON t.id = r.from_type_id "
                                 "WHERE t.code = $1 AND r.direction = 'up'", "SILVER"), ==, 2500000);
     /* The type's cards are on the older terms now, and move. */
@@ -1939,8 +1946,31 @@ test_own_accounts (void)
   assert_ledger_sound ();
 }
 
+/* Card @card_no as its holder's profile loads it. */
+static MdkCard *
+profile_card (const char *card_no)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 member = param_int ("SELECT member_id FROM mdk.cards WHERE card_no = $1", card_no);
+  g_autoptr(MdkMemberDetail) detail = mdk_member_repo_load_detail (db->conn, member, &error);
+  GListModel *cards;
+
+  g_assert_no_error (error);
+  cards = mdk_member_detail_get_cards (detail);
+  for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
+    {
+      g_autoptr(MdkCard) card = g_list_model_get_item (cards, i);
+
+      if (g_str_equal (mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO), card_no))
+        return g_steal_pointer (&card);
+    }
+  g_assert_not_reached ();
+}
+
 /* An affiliate with accounts of its own pays its annual fee from them, and
- * one cancelled alone closes its own accounts by its own terms. */
+ * one cancelled alone closes its own accounts by its own terms. The
+ * profile shows its own balance, and its primary what a cancellation
+ * would close under it. */
 static void
 test_own_accounts_fees (void)
 {
@@ -1963,11 +1993,22 @@ test_own_accounts_fees (void)
   g_assert_cmpint (balance_of (affiliate, "stored_value"), ==, 500);
   /* The one without stored value of its own owes its fee. */
   g_assert_cmpint (field (run, "due"), ==, 1);
+  recharge (forfeits, 300);
+  {
+    g_autoptr(MdkCard) own = profile_card (affiliate);
+    g_autoptr(MdkCard) above = profile_card (primary);
+
+    g_assert_cmpstr (mdk_card_get_field (own, MDK_CARD_FIELD_OWN_ACCOUNTS), ==, "true");
+    g_assert_cmpstr (mdk_card_get_field (own, MDK_CARD_FIELD_BALANCE), ==, "500");
+    g_assert_cmpstr (mdk_card_get_field (above, MDK_CARD_FIELD_OWN_ACCOUNTS), ==, "false");
+    g_assert_cmpstr (mdk_card_get_field (above, MDK_CARD_FIELD_BALANCE), ==, "1000");
+    g_assert_cmpstr (mdk_card_get_field (above, MDK_CARD_FIELD_UNDER_REFUND), ==, "500");
+    g_assert_cmpstr (mdk_card_get_field (above, MDK_CARD_FIELD_UNDER_FORFEIT), ==, "300");
+  }
   g_free (run);
   run = act_ok (affiliate, "cancel", "cash");
   g_assert_cmpint (field (run, "refunded"), ==, 500);
   g_assert_cmpint (balance_of (primary, "stored_value"), ==, 1000);
-  recharge (forfeits, 300);
   g_free (run);
   run = act_ok (forfeits, "cancel", NULL);
   g_assert_cmpint (field (run, "forfeited"), ==, 300);

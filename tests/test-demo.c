@@ -77,6 +77,12 @@ test_realistic (void)
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t "
                                        "ON t.id = c.card_type_id WHERE (t.kind = 'affiliate') <> "
                                        "(c.primary_card_id IS NOT NULL)"), ==, 0);
+  /* The cards under VIP cards, and only those, keep accounts of their own. */
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c JOIN mdk.cards p ON p.id = c.primary_card_id "
+                                       "JOIN mdk.card_types t ON t.id = p.card_type_id WHERE c.own_accounts"), >, 0);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c LEFT JOIN mdk.cards p ON p.id = c.primary_card_id "
+                                       "LEFT JOIN mdk.card_types t ON t.id = p.card_type_id "
+                                       "WHERE c.own_accounts <> (t.code IS NOT DISTINCT FROM 'VIP')"), ==, 0);
   /* Each member's main card is set, as the cards' trigger would have set it. */
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.members m WHERE m.main_card_no IS DISTINCT FROM "
                                        "(SELECT c.card_no FROM mdk.cards c WHERE c.member_id = m.id "

@@ -123,9 +123,9 @@ static const char *select_sql =
   "SELECT c.id, c.card_no, m.name, m.id::text, t.name, c.state::text, s.name, r.name, "
   "to_char(c.issued_at, 'YYYY-MM-DD'), c.expires_on::text, p.card_no, "
   "CASE WHEN t.has_stored_value THEN coalesce((SELECT a.balance FROM mdk.accounts a "
-  "  WHERE a.card_id = coalesce(c.primary_card_id, c.id) AND a.kind = 'stored_value'), 0)::text END, "
+  "  WHERE a.card_id = mdk.account_card(c) AND a.kind = 'stored_value'), 0)::text END, "
   "CASE WHEN t.has_points THEN coalesce((SELECT a.balance FROM mdk.accounts a "
-  "  WHERE a.card_id = coalesce(c.primary_card_id, c.id) AND a.kind = 'points'), 0)::text END ";
+  "  WHERE a.card_id = mdk.account_card(c) AND a.kind = 'points'), 0)::text END ";
 
 static const char *joins_sql =
   " JOIN mdk.members m ON m.id = c.member_id JOIN mdk.card_types t ON t.id = c.card_type_id"

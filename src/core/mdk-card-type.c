@@ -18,14 +18,15 @@
 static const char * const term_names[MDK_CARD_TERM_N] = {
   "has_stored_value", "has_points", "has_discount", "discount_bp", "points_rate_bp", "point_value",
   "joining_fee", "annual_fee", "affiliate_annual_fee", "replacement_fee", "validity_months",
-  "max_affiliates", "credit_limit", "refund_on_cancel", "service_fee",
+  "max_affiliates", "credit_limit", "refund_on_cancel", "service_fee", "affiliates_share",
 };
 
 static gboolean
 term_is_boolean (MdkCardTerm term)
 {
   return term == MDK_CARD_TERM_HAS_STORED_VALUE || term == MDK_CARD_TERM_HAS_POINTS
-         || term == MDK_CARD_TERM_HAS_DISCOUNT || term == MDK_CARD_TERM_REFUND_ON_CANCEL;
+         || term == MDK_CARD_TERM_HAS_DISCOUNT || term == MDK_CARD_TERM_REFUND_ON_CANCEL
+         || term == MDK_CARD_TERM_AFFILIATES_SHARE;
 }
 
 /**
@@ -61,7 +62,8 @@ category_discounts_new (void)
  * mdk_card_type_design_new:
  *
  * Returns: (transfer full): a new type's design: stored value and points,
- *   refunds on cancellation, numbers of 16 digits, unlimited validity
+ *   refunds on cancellation, cards under its cards sharing their balance
+ *   and points, numbers of 16 digits, unlimited validity
  */
 MdkCardTypeDesign *
 mdk_card_type_design_new (void)
@@ -79,6 +81,7 @@ mdk_card_type_design_new (void)
   design->terms[MDK_CARD_TERM_HAS_STORED_VALUE] = 1;
   design->terms[MDK_CARD_TERM_HAS_POINTS] = 1;
   design->terms[MDK_CARD_TERM_REFUND_ON_CANCEL] = 1;
+  design->terms[MDK_CARD_TERM_AFFILIATES_SHARE] = 1;
   design->terms[MDK_CARD_TERM_VALIDITY_MONTHS] = -1;
   design->category_discounts = category_discounts_new ();
   design->up.period_months = 12;

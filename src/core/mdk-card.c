@@ -45,6 +45,15 @@ static const char * const field_names[MDK_CARD_N_FIELDS] = {
   "tier-held-until",
   /* Fen its terms charge for a loss report. */
   "service-fee",
+  /* "true" for a card under another with accounts of its own. */
+  "own-accounts",
+  /* What the cards under it with accounts of their own would close if it
+   * were cancelled: stored value paid back and forfeited by their terms
+   * (fen), promotional value (fen) and points. */
+  "under-refund",
+  "under-forfeit",
+  "under-bonus",
+  "under-points",
 };
 
 static GParamSpec *properties[MDK_CARD_N_FIELDS + 2];

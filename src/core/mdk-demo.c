@@ -383,11 +383,13 @@ insert_card_types (PGconn  *conn,
                         "INSERT INTO mdk.card_types (id, code, name, kind, has_stored_value, has_points, "
                         "has_discount, discount_bp, points_rate_bp, joining_fee, annual_fee, replacement_fee, "
                         "validity_months, max_affiliates, credit_limit, number_prefix, number_length, "
-                        "face_start, face_end, service_fee) "
+                        "face_start, face_end, service_fee, affiliates_share) "
                         "VALUES ($1, $2, $3, $4::text::mdk.card_kind, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
                         "        $17, $18, $19, "
                         /* A loss report costs 10.00 on silver and gold cards. */
-                        "        CASE WHEN $4::text IN ('silver', 'gold') THEN 1000 ELSE 0 END)",
+                        "        CASE WHEN $4::text IN ('silver', 'gold') THEN 1000 ELSE 0 END, "
+                        /* The cards under a VIP card keep their own balance and points. */
+                        "        $4::text <> 'vip')",
                         p, error))
         return FALSE;
     }
@@ -675,6 +677,7 @@ card_row (GString      *out,
           guint         type,
           guint         member_row_index,
           guint         primary_card_id,
+          gboolean      own_accounts,
           const char   *state,
           const Person *person,
           GArray       *store_ids)
@@ -710,7 +713,8 @@ card_row (GString      *out,
   mdk_pg_copy_field (out, state, FALSE);
   mdk_pg_copy_field (out, issued, FALSE);
   mdk_pg_copy_field (out, store, FALSE);
-  mdk_pg_copy_field (out, expires, TRUE);
+  mdk_pg_copy_field (out, expires, FALSE);
+  mdk_pg_copy_field (out, own_accounts ? "t" : "f", TRUE);
 }
 
 static gboolean
@@ -780,7 +784,7 @@ copy_cards (Copy     *copy,
 
   if (!mdk_pg_copy_begin (copy,
                    "COPY mdk.cards (id, card_no, card_type_id, member_id, primary_card_id, state, issued_at, "
-                   "issued_store_id, expires_on) FROM STDIN", error))
+                   "issued_store_id, expires_on, own_accounts) FROM STDIN", error))
     return FALSE;
 
   for (guint row = 0; ok && row < n_members; row++)
@@ -801,13 +805,15 @@ copy_cards (Copy     *copy,
       }
 
       main_id = ++card_id;
-      card_row (copy->buffer, main_id, type, row, 0, card_state (&rng), &person, store_ids);
+      card_row (copy->buffer, main_id, type, row, 0, FALSE, card_state (&rng), &person, store_ids);
 
       /* A family member of a personal or premium card holder gets an
-       * affiliate card that draws on the primary. */
+       * affiliate card that draws on the primary; under a VIP card, it
+       * keeps a balance and points of its own. */
       if (row + 1 < n_members && rng_below (&rng, 100) < 6 &&
           (type == CT_PERSONAL || type == CT_GOLD || type == CT_VIP))
-        card_row (copy->buffer, ++card_id, CT_AFFILIATE, row + 1, main_id, "active", &person, store_ids);
+        card_row (copy->buffer, ++card_id, CT_AFFILIATE, row + 1, main_id, type == CT_VIP, "active", &person,
+                  store_ids);
 
       ok = mdk_pg_copy_row_done (copy, error);
     }

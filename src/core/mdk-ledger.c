@@ -403,7 +403,7 @@ mdk_ledger_load_card (PGconn      *conn,
     "t.has_stored_value, t.point_value, (b ->> 'balance')::bigint, (b ->> 'bonus_balance')::bigint, "
     "(b ->> 'points_balance')::bigint "
     "FROM mdk.cards c JOIN mdk.members m ON m.id = c.member_id JOIN mdk.card_types t ON t.id = c.card_type_id, "
-    "LATERAL mdk.card_balances(coalesce(c.primary_card_id, c.id)) b "
+    "LATERAL mdk.card_balances(mdk.account_card(c)) b "
     "WHERE c.card_no = $1", 1, params, error);
   if (result == NULL)
     return NULL;

@@ -927,7 +927,9 @@ static const char *select_custom_sql =
   "ORDER BY f.position, f.id";
 
 /* The member's own cards first, then affiliates, oldest first; with the
- * balances of the account each uses (an affiliate's is its primary's). */
+ * balances of the accounts each uses (a card under another that shares,
+ * its primary's), and what the cards under it with accounts of their own
+ * hold. */
 static const char *select_cards_sql =
   "SELECT c.card_no, t.name, t.kind::text, c.state::text, to_char(c.issued_at, 'YYYY-MM-DD'), "
   "c.expires_on::text, p.card_no, s.name, b ->> 'balance', b ->> 'bonus_balance', b ->> 'points_balance', "
@@ -935,14 +937,23 @@ static const char *select_cards_sql =
   "terms.replacement_fee::text, terms.refund_on_cancel::text, "
   "(SELECT count(*) FROM mdk.cards u WHERE u.primary_card_id = c.id AND u.state <> ALL ('{cancelled,replaced}'))::text, "
   "c.daily_limit::text, c.tier_down_on::text, d.name, "
-  "CASE WHEN c.tier_held_until > current_date THEN c.tier_held_until::text END, terms.service_fee::text "
+  "CASE WHEN c.tier_held_until > current_date THEN c.tier_held_until::text END, terms.service_fee::text, "
+  "c.own_accounts::text, own.refund::text, own.forfeit::text, own.bonus::text, own.points::text "
   "FROM mdk.cards c "
   "JOIN mdk.card_types t ON t.id = c.card_type_id "
   "CROSS JOIN LATERAL mdk.card_terms(c) AS terms "
   "LEFT JOIN mdk.card_types d ON d.id = c.tier_down_to "
   "JOIN mdk.stores s ON s.id = c.issued_store_id "
   "LEFT JOIN mdk.cards p ON p.id = c.primary_card_id "
-  "CROSS JOIN LATERAL mdk.card_balances(coalesce(c.primary_card_id, c.id)) AS b "
+  "CROSS JOIN LATERAL mdk.card_balances(mdk.account_card(c)) AS b "
+  "CROSS JOIN LATERAL (SELECT sum((ub ->> 'balance')::bigint) FILTER (WHERE ut.refund_on_cancel) AS refund, "
+  "                           sum((ub ->> 'balance')::bigint) FILTER (WHERE NOT ut.refund_on_cancel) AS forfeit, "
+  "                           sum((ub ->> 'bonus_balance')::bigint) AS bonus, "
+  "                           sum((ub ->> 'points_balance')::bigint) AS points "
+  "                    FROM mdk.cards u CROSS JOIN LATERAL mdk.card_terms(u) AS ut "
+  "                    CROSS JOIN LATERAL mdk.card_balances(u.id) AS ub "
+  "                    WHERE u.primary_card_id = c.id AND u.own_accounts "
+  "                      AND u.state IN ('active', 'lost', 'frozen', 'expired')) AS own "
   "WHERE c.member_id = $1 "
   "ORDER BY c.primary_card_id IS NOT NULL, c.issued_at, c.id";
 

@@ -146,6 +146,24 @@ is_primary (MdkCardDialog *self)
   return card_field (self, MDK_CARD_FIELD_PRIMARY_CARD_NO) == NULL;
 }
 
+/* Whether its balances are its own: a primary's, or those of a card under
+ * another that does not share. */
+static gboolean
+uses_own_accounts (MdkCardDialog *self)
+{
+  return is_primary (self) || g_strcmp0 (card_field (self, MDK_CARD_FIELD_OWN_ACCOUNTS), "true") == 0;
+}
+
+/* Stored value a cancellation pays back: the card's own, and that of the
+ * cards under it that keep their own, by each one's terms. */
+static gint64
+refund_on_cancel (MdkCardDialog *self)
+{
+  gint64 own = uses_own_accounts (self) && refunds_on_cancel (self) ? card_amount (self, MDK_CARD_FIELD_BALANCE) : 0;
+
+  return own + (is_primary (self) ? card_amount (self, MDK_CARD_FIELD_UNDER_REFUND) : 0);
+}
+
 /* What the action does to the card and its money, in a sentence or three. */
 static char *
 explain_action (MdkCardDialog *self)
@@ -212,7 +230,7 @@ explain_action (MdkCardDialog *self)
   else if (g_str_equal (self->action, "cancel"))
     {
       g_string_append (text, _("This cannot be undone: the card and its number are closed for good. "));
-      if (!is_primary (self))
+      if (!uses_own_accounts (self))
         g_string_append_printf (text, _("The card stops drawing on the account of %s, which is not touched."), primary);
       else
         {
@@ -229,6 +247,22 @@ explain_action (MdkCardDialog *self)
             g_string_append_printf (text, " %s",
                                     g_dngettext (GETTEXT_PACKAGE, "The card under it is cancelled too.",
                                                  "The cards under it are cancelled too.", under));
+          if (card_amount (self, MDK_CARD_FIELD_UNDER_REFUND) + card_amount (self, MDK_CARD_FIELD_UNDER_FORFEIT)
+              + card_amount (self, MDK_CARD_FIELD_UNDER_BONUS) + card_amount (self, MDK_CARD_FIELD_UNDER_POINTS) > 0)
+            {
+              g_autofree char *back = format_money (card_amount (self, MDK_CARD_FIELD_UNDER_REFUND));
+              g_autofree char *lost = format_money (card_amount (self, MDK_CARD_FIELD_UNDER_FORFEIT));
+              g_autofree char *under_bonus = format_money (card_amount (self, MDK_CARD_FIELD_UNDER_BONUS));
+              g_autofree char *under_points = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                               card_amount (self, MDK_CARD_FIELD_UNDER_POINTS));
+
+              g_string_append_c (text, ' ');
+              /* Translators: money paid back, money forfeited, promotional value, points */
+              g_string_append_printf (text, _("Those with a balance of their own close it by their type's terms: "
+                                              "%s is paid back, %s is forfeited, and promotional value of %s "
+                                              "and %s points are forfeited."),
+                                      back, lost, under_bonus, under_points);
+            }
         }
     }
   else if (g_str_equal (self->action, "replace"))
@@ -240,6 +274,11 @@ explain_action (MdkCardDialog *self)
         g_string_append_printf (text, _("Its stored value of %s, promotional value of %s and %s points move to "
                                         "the new card exactly, with the cards under it. "),
                                 balance, bonus, points);
+      else if (uses_own_accounts (self))
+        /* Translators: money, money, points, a card number */
+        g_string_append_printf (text, _("Its own stored value of %s, promotional value of %s and %s points move "
+                                        "to the new card exactly, which stays under %s. "),
+                                balance, bonus, points, primary);
       else
         g_string_append_printf (text, _("The new card draws on the account of %s, as this one does. "), primary);
       g_string_append (text, _("This number can never be used again. "));
@@ -252,7 +291,7 @@ explain_action (MdkCardDialog *self)
       else
         g_string_append (text, _("There is no replacement fee."));
     }
-  else if (is_primary (self))
+  else if (uses_own_accounts (self))
     /* Translators: the end of a sentence that starts "Nothing moves: " */
     g_string_append_printf (text, _("its stored value of %s, promotional value of %s and %s points stay on it."),
                             balance, bonus, points);
@@ -581,7 +620,8 @@ setup (MdkCardDialog *self)
       gtk_label_set_label (self->explain_label,
                            _("The card is active at once. A joining fee, where the type has one, is taken at "
                              "the counter. A card under another card (an affiliate's, or a group card's holder) "
-                             "spends from that card's account."));
+                             "spends from that card's account, unless that card's type gives the cards under it "
+                             "a balance and points of their own."));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Joining fee paid by"));
       set_methods (self, FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->reason_row), FALSE);
@@ -617,7 +657,7 @@ setup (MdkCardDialog *self)
         }
       gtk_widget_add_css_class (GTK_WIDGET (self->apply_button),
                                 actions[i].destructive ? "destructive-action" : "suggested-action");
-      if (cancel && is_primary (self) && refunds_on_cancel (self) && card_amount (self, MDK_CARD_FIELD_BALANCE) > 0)
+      if (cancel && refund_on_cancel (self) > 0)
         {
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Paid back by"));
           set_methods (self, FALSE);

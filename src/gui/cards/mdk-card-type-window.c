@@ -44,6 +44,9 @@ static const struct
   { MDK_CARD_TERM_SERVICE_FEE, FIELD_MONEY, N_("Service fee of a loss report (¥)"), NULL },
   { MDK_CARD_TERM_VALIDITY_MONTHS, FIELD_MONTHS, N_("Valid for (months; empty: no end)"), NULL },
   { MDK_CARD_TERM_MAX_AFFILIATES, FIELD_COUNT, N_("Cards under one card, at most"), NULL },
+  { MDK_CARD_TERM_AFFILIATES_SHARE, FIELD_SWITCH, N_("Cards under it share its balance and points"),
+    N_("Otherwise each keeps a balance and points of its own, and pays its fees from them. A card keeps the "
+       "choice it was issued with.") },
   { MDK_CARD_TERM_CREDIT_LIMIT, FIELD_MONEY, N_("Credit of a group card (¥)"), NULL },
   { MDK_CARD_TERM_REFUND_ON_CANCEL, FIELD_SWITCH, N_("Refund on cancellation"),
     N_("Stored value is paid back; otherwise it is forfeited. Points are always forfeited.") },
@@ -1602,8 +1605,10 @@ build_term_rows (MdkCardTypeWindow *self)
     {
       GtkWidget *row;
       GtkWidget *widget;
+      /* The applications are switches; switches that are terms go with the others. */
       AdwPreferencesGroup *group = term_fields[i].kind == FIELD_SWITCH
                                    && term_fields[i].term != MDK_CARD_TERM_REFUND_ON_CANCEL
+                                   && term_fields[i].term != MDK_CARD_TERM_AFFILIATES_SHARE
                                      ? self->applications_group : self->terms_group;
 
       if (term_fields[i].kind == FIELD_SWITCH)

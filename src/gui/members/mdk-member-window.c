@@ -246,9 +246,11 @@ add_balance_row (GtkWidget *group,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mdk_card_get_field (card, MDK_CARD_FIELD_CARD_NO));
   if (primary != NULL)
     {
-      g_autofree char *shared = g_strdup_printf (_("shares the account of %s"), primary);
+      gboolean own = g_strcmp0 (mdk_card_get_field (card, MDK_CARD_FIELD_OWN_ACCOUNTS), "true") == 0;
+      g_autofree char *whose = own ? g_strdup_printf (_("its own, under %s"), primary)
+                                   : g_strdup_printf (_("shares the account of %s"), primary);
 
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shared);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), whose);
     }
   gtk_widget_add_css_class (label, "numeric");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
