@@ -901,6 +901,77 @@ wait_for_profile (MdkMemberWindow *profile)
   mdk_test_wait_ms (300);
 }
 
+/* The cards under a VIP card keep their own balance and points: the
+ * profile says so, and cancelling the VIP card says what theirs close. */
+static void
+test_card_own_accounts (void)
+{
+  g_autoptr(MdkTestDb) db = demo_db ();
+  MdkMembersPage *members;
+  MdkWindow *window = open_members (db, &members);
+  g_autofree char *vip = mdk_test_query_string (db->conn,
+    "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+    "WHERE t.code = 'VIP' AND c.state = 'active' AND c.primary_card_id IS NULL "
+    "AND (c.expires_on IS NULL OR c.expires_on > current_date) ORDER BY c.id LIMIT 1");
+  g_autofree char *affiliate = NULL;
+  g_autofree char *sql = NULL;
+  MdkMemberWindow *profile;
+  MdkCardDialog *dialog;
+
+  g_assert_nonnull (vip);
+  /* An affiliate card of its own for a member with none under the VIP card. */
+  sql = g_strdup_printf ("SELECT mdk.issue_card(gen_random_uuid(), (SELECT min(m.id) FROM mdk.members m WHERE NOT EXISTS "
+                         "(SELECT 1 FROM mdk.cards x WHERE x.member_id = m.id AND x.primary_card_id IS NOT NULL)), "
+                         "(SELECT id FROM mdk.card_types WHERE code = 'AFFILIATE'), 1, 'cash', '%s') ->> 'card_no'", vip);
+  affiliate = mdk_test_query_string (db->conn, sql);
+  g_assert_nonnull (affiliate);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT mdk.recharge(gen_random_uuid(), '%s', 30000, 'cash', 1), "
+                         "mdk.recharge(gen_random_uuid(), '%s', 100000, 'cash', 1)", affiliate, vip);
+  PQclear (mdk_test_exec (db->conn, sql));
+
+  mdk_members_page_search (members, affiliate);
+  wait_until_idle (window);
+  profile = mdk_members_page_open_member (members, 0);
+  g_assert_nonnull (profile);
+  gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1000);
+  wait_for_profile (profile);
+  scroll_to_cards (GTK_WIDGET (profile));
+  mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards-own");
+  /* Its own loss: nothing of the VIP card's moves. */
+  dialog = mdk_member_window_card_action (profile, affiliate, "freeze");
+  g_assert_nonnull (dialog);
+  wait_for_card_dialog (dialog);
+  g_assert_nonnull (strstr (mdk_card_dialog_get_explanation (dialog), "300.00"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (profile));
+
+  mdk_members_page_search (members, vip);
+  wait_until_idle (window);
+  profile = mdk_members_page_open_member (members, 0);
+  g_assert_nonnull (profile);
+  wait_for_profile (profile);
+  dialog = mdk_member_window_card_action (profile, vip, "cancel");
+  g_assert_nonnull (dialog);
+  wait_for_card_dialog (dialog);
+  g_test_message ("%s", mdk_card_dialog_get_explanation (dialog));
+  /* The affiliate's 300.00, paid back by its own type's terms. */
+  g_assert_nonnull (strstr (mdk_card_dialog_get_explanation (dialog), "300.00"));
+  mdk_card_dialog_set_field (dialog, "reason", "the family leaves the club");
+  mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-cancel-own-under");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+  wait_for_card_dialog (dialog);
+  g_assert_true (mdk_card_dialog_get_done (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM mdk.cards c JOIN mdk.accounts a ON a.card_id = c.id "
+                         "WHERE c.card_no = '%s' AND c.state = 'cancelled' AND a.balance = 0", affiliate);
+  g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 3);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.ledger_problems()"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (profile));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A card's actions from the member's profile: each dialog says what
  * happens to the money before it does it. */
 static void
@@ -1118,6 +1189,9 @@ test_card_designer (void)
   mdk_card_type_window_scroll_to (designer, "terms");
   mdk_test_wait_ms (300);
   mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-terms");
+  mdk_card_type_window_scroll_to (designer, "affiliates_share");
+  mdk_test_wait_ms (300);
+  mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-sharing");
   mdk_card_type_window_scroll_to (designer, "tiers");
   mdk_test_wait_ms (300);
   mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-tiers");
@@ -1351,6 +1425,7 @@ main (int   argc,
   g_test_add_func ("/ui/batch-recharge", test_batch_recharge);
   g_test_add_func ("/ui/card-actions", test_card_actions);
   g_test_add_func ("/ui/card-designer", test_card_designer);
+  g_test_add_func ("/ui/card-own-accounts", test_card_own_accounts);
   g_test_add_func ("/ui/card-batch", test_card_batch);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);

@@ -247,21 +247,32 @@ explain_action (MdkCardDialog *self)
             g_string_append_printf (text, " %s",
                                     g_dngettext (GETTEXT_PACKAGE, "The card under it is cancelled too.",
                                                  "The cards under it are cancelled too.", under));
-          if (card_amount (self, MDK_CARD_FIELD_UNDER_REFUND) + card_amount (self, MDK_CARD_FIELD_UNDER_FORFEIT)
-              + card_amount (self, MDK_CARD_FIELD_UNDER_BONUS) + card_amount (self, MDK_CARD_FIELD_UNDER_POINTS) > 0)
+          /* The cards under it that keep their own balance close it too. */
+          if (card_amount (self, MDK_CARD_FIELD_UNDER_REFUND) > 0)
             {
               g_autofree char *back = format_money (card_amount (self, MDK_CARD_FIELD_UNDER_REFUND));
+
+              g_string_append_c (text, ' ');
+              g_string_append_printf (text, _("%s of stored value on the cards under it is paid back too."), back);
+            }
+          if (card_amount (self, MDK_CARD_FIELD_UNDER_FORFEIT) > 0)
+            {
               g_autofree char *lost = format_money (card_amount (self, MDK_CARD_FIELD_UNDER_FORFEIT));
+
+              g_string_append_c (text, ' ');
+              g_string_append_printf (text, _("%s of stored value on the cards under it is forfeited: their type "
+                                              "does not pay it back."), lost);
+            }
+          if (card_amount (self, MDK_CARD_FIELD_UNDER_BONUS) + card_amount (self, MDK_CARD_FIELD_UNDER_POINTS) > 0)
+            {
               g_autofree char *under_bonus = format_money (card_amount (self, MDK_CARD_FIELD_UNDER_BONUS));
               g_autofree char *under_points = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                                card_amount (self, MDK_CARD_FIELD_UNDER_POINTS));
 
               g_string_append_c (text, ' ');
-              /* Translators: money paid back, money forfeited, promotional value, points */
-              g_string_append_printf (text, _("Those with a balance of their own close it by their type's terms: "
-                                              "%s is paid back, %s is forfeited, and promotional value of %s "
-                                              "and %s points are forfeited."),
-                                      back, lost, under_bonus, under_points);
+              g_string_append_printf (text, _("Promotional value of %s and %s points on the cards under it are "
+                                              "forfeited."),
+                                      under_bonus, under_points);
             }
         }
     }
@@ -882,6 +893,20 @@ mdk_card_dialog_get_message (MdkCardDialog *self)
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), NULL);
 
   return mdk_banner_get_message (self->message_revealer, self->message_label);
+}
+
+/**
+ * mdk_card_dialog_get_explanation:
+ * @self: a #MdkCardDialog
+ *
+ * Returns: what the dialog says the action does, before it is done
+ */
+const char *
+mdk_card_dialog_get_explanation (MdkCardDialog *self)
+{
+  g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), NULL);
+
+  return gtk_label_get_label (self->explain_label);
 }
 
 /**

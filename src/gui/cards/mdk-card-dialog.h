@@ -26,6 +26,7 @@ void           mdk_card_dialog_set_field   (MdkCardDialog *self,
 gboolean       mdk_card_dialog_get_busy    (MdkCardDialog *self);
 gboolean       mdk_card_dialog_get_done    (MdkCardDialog *self);
 const char    *mdk_card_dialog_get_message (MdkCardDialog *self);
+const char    *mdk_card_dialog_get_explanation (MdkCardDialog *self);
 
 const char    *mdk_card_action_label       (const char    *action);
 gboolean       mdk_card_dialog_choose_type (MdkCardDialog *self,

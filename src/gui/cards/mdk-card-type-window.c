@@ -2042,9 +2042,11 @@ mdk_card_type_window_get_face (MdkCardTypeWindow *self)
 /**
  * mdk_card_type_window_scroll_to:
  * @self: a #MdkCardTypeWindow
- * @group: identity, terms, categories, numbers, face, tiers or history
+ * @group: identity, terms, categories, numbers, face, tiers or history; or a
+ *   term's name (mdk_card_term_name())
  *
- * Scrolls the form to the group's title, as a person would.
+ * Scrolls the form to the group's title, or to a term's field with the rows
+ * above it, as a person would.
  */
 void
 mdk_card_type_window_scroll_to (MdkCardTypeWindow *self,
@@ -2060,17 +2062,24 @@ mdk_card_type_window_scroll_to (MdkCardTypeWindow *self,
     { "history", G_STRUCT_OFFSET (MdkCardTypeWindow, history_group) },
   };
 
+  GtkWidget *widget = NULL;
+  double above = 0;
+  graphene_point_t point;
+
   g_return_if_fail (MDK_IS_CARD_TYPE_WINDOW (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
     if (g_str_equal (groups[i].name, group))
+      widget = G_STRUCT_MEMBER (GtkWidget *, self, groups[i].offset);
+  /* A term's field, with the rows above it. */
+  for (guint i = 0; widget == NULL && i < MDK_CARD_TERM_N; i++)
+    if (g_str_equal (mdk_card_term_name (i), group))
       {
-        GtkWidget *widget = G_STRUCT_MEMBER (GtkWidget *, self, groups[i].offset);
-        graphene_point_t point;
-
-        if (gtk_widget_compute_point (widget, self->form, &GRAPHENE_POINT_INIT (0, 0), &point))
-          gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), point.y);
-        return;
+        widget = self->term_widgets[i];
+        above = 400;
       }
-  g_return_if_reached ();
+  g_return_if_fail (widget != NULL);
+
+  if (gtk_widget_compute_point (widget, self->form, &GRAPHENE_POINT_INIT (0, 0), &point))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), MAX (point.y - above, 0));
 }

@@ -247,7 +247,7 @@ add_balance_row (GtkWidget *group,
   if (primary != NULL)
     {
       gboolean own = g_strcmp0 (mdk_card_get_field (card, MDK_CARD_FIELD_OWN_ACCOUNTS), "true") == 0;
-      g_autofree char *whose = own ? g_strdup_printf (_("its own, under %s"), primary)
+      g_autofree char *whose = own ? g_strdup_printf (_("its own, not shared with %s"), primary)
                                    : g_strdup_printf (_("shares the account of %s"), primary);
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), whose);
