@@ -938,12 +938,34 @@ test_card_own_accounts (void)
   wait_for_profile (profile);
   scroll_to_cards (GTK_WIDGET (profile));
   mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards-own");
-  /* Its own loss: nothing of the VIP card's moves. */
-  dialog = mdk_member_window_card_action (profile, affiliate, "freeze");
-  g_assert_nonnull (dialog);
-  wait_for_card_dialog (dialog);
-  g_assert_nonnull (strstr (mdk_card_dialog_get_explanation (dialog), "300.00"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* Frozen, unfrozen, lost and found again: each dialog says its own
+   * balance stays on it. */
+  {
+    const char *steps[] = { "freeze", "unfreeze", "report_loss", "found" };
+    const char *states[] = { "frozen", "active", "lost", "active" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+      {
+        g_autofree char *shot = g_strdup_printf ("card-%s", steps[i]);
+        g_autofree char *state = NULL;
+
+        wait_for_profile (profile);
+        dialog = mdk_member_window_card_action (profile, affiliate, steps[i]);
+        g_assert_nonnull (dialog);
+        wait_for_card_dialog (dialog);
+        g_assert_nonnull (strstr (mdk_card_dialog_get_explanation (dialog), "300.00"));
+        mdk_card_dialog_set_field (dialog, "reason", "asked by the holder");
+        mdk_test_save_screenshot (GTK_WIDGET (dialog), shot);
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+        wait_for_card_dialog (dialog);
+        g_assert_true (mdk_card_dialog_get_done (dialog));
+        gtk_window_destroy (GTK_WINDOW (dialog));
+        g_free (sql);
+        sql = g_strdup_printf ("SELECT state::text FROM mdk.cards WHERE card_no = '%s'", affiliate);
+        state = mdk_test_query_string (db->conn, sql);
+        g_assert_cmpstr (state, ==, states[i]);
+      }
+  }
   gtk_window_destroy (GTK_WINDOW (profile));
 
   mdk_members_page_search (members, vip);

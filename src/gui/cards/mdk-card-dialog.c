@@ -192,9 +192,11 @@ explain_action (MdkCardDialog *self)
         g_string_append (text, _("The card is blocked at once: it cannot pay or be recharged until it is found again "
                                  "or replaced. Nothing moves: "));
     }
-  else if (g_str_equal (self->action, "freeze"))
+  else if (g_str_equal (self->action, "freeze") && under > 0)
     g_string_append (text, _("The card cannot pay or be recharged until it is unfrozen, nor can the cards under "
-                             "it. Nothing moves: "));
+                             "it that share its balance. Nothing moves: "));
+  else if (g_str_equal (self->action, "freeze"))
+    g_string_append (text, _("The card cannot pay or be recharged until it is unfrozen. Nothing moves: "));
   else if (g_str_equal (self->action, "found") || g_str_equal (self->action, "unfreeze"))
     g_string_append (text, _("The card can pay and be recharged again. Nothing moves: "));
 
