@@ -2017,6 +2017,131 @@ test_own_accounts_fees (void)
   assert_ledger_sound ();
 }
 
+/* Requests that wait for a card action on a card with accounts of its own:
+ * a refund waits for its cancellation and is refused; a reversal of a
+ * sharing card's sale waits for the replacement of its primary and is
+ * refused. Neither lands on closed accounts. */
+static void
+test_own_accounts_races (void)
+{
+  g_autofree char *type = new_type ("T-OWN-RACE", "personal", ", max_affiliates, affiliates_share", ", 2, false");
+  g_autofree char *sharing_type = new_type ("T-SHARE-RACE", "personal", ", max_affiliates", ", 2");
+  g_autofree char *primary = issue_ok (type, NULL, NULL);
+  g_autofree char *own = issue_ok (type, NULL, primary);
+  g_autofree char *sharing_primary = issue_ok (sharing_type, NULL, NULL);
+  g_autofree char *sharing = issue_ok (sharing_type, NULL, sharing_primary);
+  g_autofree char *sale = NULL;
+  g_autofree char *shared_sale = NULL;
+  g_autofree char *sale_id = NULL;
+  g_autofree char *shared_sale_id = NULL;
+  g_autofree char *refund_request = new_request ();
+  g_autofree char *reverse_request = new_request ();
+  PGconn *other = PQconnectdb (db->conninfo);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (other), ==, CONNECTION_OK);
+  recharge (own, 5000);
+  sale = consume (own, 2000);
+  sale_id = text_field (sale, "transaction");
+  recharge (sharing_primary, 5000);
+  shared_sale = consume (sharing, 1000);
+  shared_sale_id = text_field (shared_sale, "transaction");
+
+  /* The refund waits for the cancellation, then is refused. */
+  {
+    g_autofree char *action = new_request ();
+    const char *cancel[] = { action, own, store_a };
+    const char *refund[] = { refund_request, sale_id, store_a };
+
+    exec_ok ("BEGIN");
+    result = PQexecParams (db->conn, "SELECT mdk.card_action($1, $2, 'cancel', $3, 'moved away', 'cash')", 3, NULL,
+                           cancel, NULL, NULL, 0);
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+    PQclear (result);
+    g_assert_true (PQsendQueryParams (other, "SELECT mdk.refund($1, $2::bigint, 500, 'returned', $3)", 3, NULL,
+                                      refund, NULL, NULL, 0));
+    g_usleep (300 * 1000);
+    g_assert_true (PQconsumeInput (other));
+    g_assert_true (PQisBusy (other));
+    exec_ok ("COMMIT");
+    result = PQgetResult (other);
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+    g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "MD002");
+    PQclear (result);
+    while ((result = PQgetResult (other)) != NULL)
+      PQclear (result);
+    g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
+                                "WHERE c.card_no = $1", own), ==, 0);
+  }
+
+  /* The reversal waits for the replacement of the sharing card's primary. */
+  {
+    g_autofree char *action = new_request ();
+    const char *replace[] = { action, sharing_primary, store_a };
+    const char *reverse[] = { reverse_request, shared_sale_id };
+
+    exec_ok ("BEGIN");
+    result = PQexecParams (db->conn, "SELECT mdk.card_action($1, $2, 'replace', $3, 'worn out', 'cash')", 3, NULL,
+                           replace, NULL, NULL, 0);
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+    PQclear (result);
+    g_assert_true (PQsendQueryParams (other, "SELECT mdk.reverse($1, $2::bigint, 'rung up twice')", 2, NULL,
+                                      reverse, NULL, NULL, 0));
+    g_usleep (300 * 1000);
+    g_assert_true (PQconsumeInput (other));
+    g_assert_true (PQisBusy (other));
+    exec_ok ("COMMIT");
+    result = PQgetResult (other);
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+    g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "MD007");
+    PQclear (result);
+    while ((result = PQgetResult (other)) != NULL)
+      PQclear (result);
+    g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
+                                "WHERE c.card_no = $1", sharing_primary), ==, 0);
+  }
+  PQfinish (other);
+  assert_ledger_sound ();
+}
+
+/* A group type whose holders keep their own accounts: the credit is the
+ * group card's alone; a holder spends only what it holds; cancelling the
+ * group card lists the holders' closing transactions. */
+static void
+test_own_accounts_group (void)
+{
+  g_autofree char *group = new_type ("T-OWN-GROUP", "group", ", max_affiliates, affiliates_share, credit_limit",
+                                     ", 5, false, 100000");
+  g_autofree char *group_card = issue_ok (group, NULL, NULL);
+  g_autofree char *holder = issue_ok (group, NULL, group_card);
+  g_autofree char *empty = issue_ok (group, NULL, group_card);
+  g_autofree char *result = NULL;
+
+  g_assert_true (has_own_accounts (holder));
+  recharge (holder, 1000);
+  assert_refused (consume (holder, 1500), "MD003");
+  g_free (result);
+  result = consume (holder, 800);
+  g_assert_nonnull (result);
+  g_assert_cmpint (param_int ("SELECT a.floor FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
+                              "WHERE c.card_no = $1 AND a.kind = 'stored_value'", holder), ==, 0);
+  /* The group card spends on its credit. */
+  g_free (result);
+  result = consume (group_card, 30000);
+  g_assert_nonnull (result);
+  g_assert_cmpint (balance_of (group_card, "stored_value"), ==, -30000);
+  recharge (group_card, 30000);
+
+  g_free (result);
+  result = act_ok (group_card, "cancel", "cash");
+  g_assert_cmpint (field (result, "cancelled_under"), ==, 2);
+  g_assert_cmpint (field (result, "refunded"), ==, 200);
+  g_assert_cmpint (field (result, "transaction"), ==, -1);
+  g_assert_cmpint (param_int ("SELECT jsonb_array_length($1::jsonb -> 'under_transactions')", result), ==, 1);
+  assert_state (empty, "cancelled");
+  assert_ledger_sound ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2055,6 +2180,8 @@ main (int   argc,
   g_test_add_func ("/cards/service-fee", test_service_fee);
   g_test_add_func ("/cards/own-accounts", test_own_accounts);
   g_test_add_func ("/cards/own-accounts-fees", test_own_accounts_fees);
+  g_test_add_func ("/cards/own-accounts-races", test_own_accounts_races);
+  g_test_add_func ("/cards/own-accounts-group", test_own_accounts_group);
 
   return mdk_test_run ();
 }

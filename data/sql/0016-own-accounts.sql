@@ -115,6 +115,55 @@ CREATE FUNCTION mdk.account_card (p_card mdk.cards) RETURNS bigint
   LANGUAGE sql IMMUTABLE
   AS $$ SELECT CASE WHEN p_card.own_accounts THEN p_card.id ELSE coalesce(p_card.primary_card_id, p_card.id) END $$;
 
+-- Locks card p_card for a request on its money (FOR KEY SHARE), its
+-- primary first, as mdk.usable_card() does: the request waits for a card
+-- action on either, which takes them FOR UPDATE, and sees its outcome.
+-- Returns the card as locked (NULL when there is none).
+CREATE FUNCTION mdk.lock_card (p_card bigint) RETURNS mdk.cards
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  primary_id bigint;
+  card mdk.cards;
+BEGIN
+  SELECT c.primary_card_id INTO primary_id FROM mdk.cards c WHERE c.id = p_card;
+  LOOP
+    IF primary_id IS NOT NULL THEN
+      PERFORM 1 FROM mdk.cards c WHERE c.id = primary_id FOR KEY SHARE;
+    END IF;
+    SELECT c.* INTO card FROM mdk.cards c WHERE c.id = p_card FOR KEY SHARE;
+    -- A replacement of the primary moved the card meanwhile: lock its new one.
+    EXIT WHEN card.id IS NULL OR card.primary_card_id IS NOT DISTINCT FROM primary_id;
+    primary_id := card.primary_card_id;
+  END LOOP;
+  RETURN card;
+END
+$$;
+
+-- mdk.card_account, as in 0012: a group's credit is the group card's
+-- alone. A holder's card with accounts of its own has none.
+CREATE OR REPLACE FUNCTION mdk.card_account (p_card bigint, p_kind mdk.account_kind) RETURNS bigint
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  account bigint;
+  terms mdk.card_types;
+  under boolean;
+BEGIN
+  SELECT a.id INTO account FROM mdk.accounts a WHERE a.kind = p_kind AND a.card_id = p_card;
+  IF account IS NULL THEN
+    SELECT (mdk.card_terms(c)).* INTO terms FROM mdk.cards c WHERE c.id = p_card;
+    SELECT c.primary_card_id IS NOT NULL INTO under FROM mdk.cards c WHERE c.id = p_card;
+    INSERT INTO mdk.accounts (kind, card_id, floor)
+    VALUES (p_kind, p_card, CASE WHEN p_kind = 'stored_value' AND terms.kind = 'group' AND NOT under
+                                 THEN -terms.credit_limit ELSE 0 END)
+    ON CONFLICT DO NOTHING;
+    SELECT a.id INTO account FROM mdk.accounts a WHERE a.kind = p_kind AND a.card_id = p_card;
+  END IF;
+  RETURN account;
+END
+$$;
+
 -- mdk.usable_card, as in 0012: a card with accounts of its own uses them,
 -- whatever the state of its primary (its cancellation cancels it too).
 CREATE OR REPLACE FUNCTION mdk.usable_card (p_card_no text, OUT card mdk.cards, OUT card_type mdk.card_types,
@@ -264,7 +313,8 @@ $$;
 -- mdk.card_action, as in 0015, for cards with accounts of their own:
 -- cancelling one closes its accounts by its own terms, and cancelling a
 -- primary closes those of the cards under it that have them too
--- ("refunded", "forfeited", "bonus" and "points" are then the totals);
+-- ("refunded", "forfeited", "bonus" and "points" are then the totals, and
+-- "under_transactions" their closing transactions);
 -- replacing one moves its balances to the new card, which keeps its own
 -- accounts; its fees come from its own stored value.
 CREATE OR REPLACE FUNCTION mdk.card_action (p_request uuid, p_card_no text, p_action mdk.card_action, p_store bigint,
@@ -296,6 +346,7 @@ DECLARE
   under_forfeited bigint;
   under_bonus bigint;
   under_points bigint;
+  under_txns bigint[] := '{}';
 BEGIN
   result := mdk.begin_card_request(p_request, hash);
   IF result IS NOT NULL THEN
@@ -328,6 +379,11 @@ BEGIN
   UPDATE mdk.cards SET state = transition.to_state WHERE id = card.id;
 
   IF p_action = 'cancel' THEN
+    -- The cards under it, before any account: a request on one of them
+    -- locks its card before its accounts too.
+    PERFORM 1 FROM mdk.cards c
+    WHERE card.primary_card_id IS NULL AND c.primary_card_id = card.id AND c.state IN ('active', 'lost', 'frozen', 'expired')
+    ORDER BY c.id FOR UPDATE;
     IF mdk.account_card(card) = card.id THEN
       SELECT * INTO closed_txn, refunded, forfeited, closed_bonus, closed_points
       FROM mdk.close_balances(mdk.derived_request(p_request, 'close'), card.id, t, p_store, p_terminal,
@@ -350,6 +406,9 @@ BEGIN
           forfeited := coalesce(forfeited, 0) + coalesce(under_forfeited, 0);
           closed_bonus := coalesce(closed_bonus, 0) + coalesce(under_bonus, 0);
           closed_points := coalesce(closed_points, 0) + coalesce(under_points, 0);
+          IF under_txn IS NOT NULL THEN
+            under_txns := under_txns || under_txn;
+          END IF;
         END IF;
         PERFORM mdk.card_event(under.id, 'cancelled', under.state, 'cancelled',
                                'its primary card ' || p_card_no || ' was cancelled: ' || p_reason,
@@ -361,7 +420,8 @@ BEGIN
                            p_request, closed_txn, NULL);
     result := jsonb_build_object('refunded', coalesce(refunded, 0), 'forfeited', coalesce(forfeited, 0),
                                  'bonus', coalesce(closed_bonus, 0), 'points', coalesce(closed_points, 0),
-                                 'transaction', closed_txn, 'cancelled_under', n_under);
+                                 'transaction', closed_txn, 'cancelled_under', n_under,
+                                 'under_transactions', to_jsonb(under_txns));
   ELSIF p_action = 'replace' THEN
     IF p_new_card_no IS NULL THEN
       p_new_card_no := mdk.next_card_no(t.id);
@@ -461,14 +521,15 @@ END
 $$;
 
 -- mdk.charge_annual_fees, as in 0012: a card with accounts of its own
--- pays its fee from its own stored value.
+-- pays its fee from its own stored value; the accounts are read after the
+-- card and its primary are locked.
 CREATE OR REPLACE FUNCTION mdk.charge_annual_fees (p_on date DEFAULT current_date) RETURNS jsonb
   LANGUAGE plpgsql
   AS $$
 DECLARE
   fee record;
   holder bigint;
-  first_lock bigint;
+  locked mdk.cards;
   paid_from bigint;
   txn bigint;
   recorded bigint;
@@ -505,7 +566,7 @@ BEGIN
                                  <= p_on
                             THEN extract(year FROM p_on)::integer ELSE extract(year FROM p_on)::integer - 1 END;
 
-  FOR fee IN SELECT f.id, f.year, f.amount, c.id AS card_id, c.primary_card_id, c.own_accounts, c.issued_store_id,
+  FOR fee IN SELECT f.id, f.year, f.amount, c.id AS card_id, c.primary_card_id, c.issued_store_id,
                     coalesce(c.first_card_id, c.id) AS first_card_id
              FROM mdk.card_annual_fees f
              JOIN mdk.cards c ON c.first_card_id = f.first_card_id OR c.id = f.first_card_id
@@ -516,11 +577,11 @@ BEGIN
     CONTINUE WHEN NOT FOUND;
     -- Cards before accounts, the primary first, as mdk.card_action() and
     -- mdk.usable_card() take them: the job never deadlocks with them.
-    first_lock := coalesce(fee.primary_card_id, fee.card_id);
-    holder := CASE WHEN fee.own_accounts THEN fee.card_id ELSE first_lock END;
-    PERFORM 1 FROM mdk.cards c WHERE c.id = first_lock FOR KEY SHARE;
-    PERFORM 1 FROM mdk.cards c WHERE c.id = fee.card_id AND c.state IN ('active', 'lost', 'frozen') FOR KEY SHARE;
-    CONTINUE WHEN NOT FOUND;
+    -- The accounts are those of the card as locked: its primary may have
+    -- been replaced since the list was read.
+    locked := mdk.lock_card(fee.card_id);
+    CONTINUE WHEN locked.state NOT IN ('active', 'lost', 'frozen');
+    holder := mdk.account_card(locked);
     paid_from := mdk.card_account(holder, 'stored_value');
     PERFORM 1 FROM mdk.accounts a WHERE a.id = paid_from AND a.balance - fee.amount >= a.floor FOR UPDATE;
     CONTINUE WHEN NOT FOUND;
@@ -543,7 +604,8 @@ BEGIN
 END
 $$;
 
--- mdk.refund, as in 0009: the sale's value goes back to the accounts its card uses.
+-- mdk.refund, as in 0009: the sale's value goes back to the accounts its
+-- card uses, read after the card and its primary are locked.
 CREATE OR REPLACE FUNCTION mdk.refund (p_request uuid, p_sale bigint, p_amount bigint, p_reason text,
                             p_store bigint DEFAULT NULL, p_terminal bigint DEFAULT NULL)
   RETURNS jsonb
@@ -594,7 +656,9 @@ BEGIN
   END IF;
   p_store := coalesce(p_store, sale_txn.store_id);
   PERFORM mdk.store_exists(p_store, p_terminal);
-  SELECT c.* INTO card FROM mdk.cards c WHERE c.id = sale_txn.card_id;
+  -- The card and its primary, before its accounts, as every request on
+  -- its money: the refund waits for a card action and sees its outcome.
+  card := mdk.lock_card(sale_txn.card_id);
   IF card.state IN ('cancelled', 'replaced') THEN
     RAISE EXCEPTION 'card % is %', card.card_no, card.state USING ERRCODE = 'MD002';
   END IF;
@@ -702,8 +766,13 @@ BEGIN
   IF original.kind = 'consume' AND (mdk.sale_refunded(p_transaction)).gross > 0 THEN
     RAISE EXCEPTION 'sale % has refunds; reverse them first', p_transaction USING ERRCODE = 'MD007';
   END IF;
-  -- Whichever card used them: a card under a replaced primary draws on
-  -- the new card now, while its older sales posted to the old one's.
+  -- Its card and that card's primary, before the accounts, as every
+  -- request on a card's money; then no account it posted to may be closed,
+  -- whichever card used it: a card under a replaced primary draws on the
+  -- new card now, while its older sales posted to the old one's.
+  IF original.card_id IS NOT NULL THEN
+    PERFORM mdk.lock_card(original.card_id);
+  END IF;
   IF EXISTS (SELECT 1 FROM mdk.postings p JOIN mdk.accounts a ON a.id = p.account_id
              JOIN mdk.cards c ON c.id = a.card_id
              WHERE p.transaction_id = p_transaction AND c.state IN ('replaced', 'cancelled')) THEN
@@ -737,5 +806,49 @@ BEGIN
   VALUES (txn, p_request, hash, 'reversal', original.card_id, p_store, p_terminal, mdk.current_operator_id(),
           original.method, original.amount, p_transaction, p_reason, result);
   RETURN result;
+END
+$$;
+
+-- mdk.move_cards_to_current_terms, as in 0012: a group's credit is the
+-- group card's alone.
+CREATE OR REPLACE FUNCTION mdk.move_cards_to_current_terms (p_type bigint, p_reason text) RETURNS integer
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  t mdk.card_types;
+  n integer;
+BEGIN
+  IF NOT mdk.current_operator_is_head_office() THEN
+    RAISE EXCEPTION 'only head office may move cards to new terms' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF p_reason IS NULL OR length(btrim(p_reason)) = 0 OR length(p_reason) > 200 THEN
+    RAISE EXCEPTION 'say why, in 200 characters at most' USING ERRCODE = 'MD005';
+  END IF;
+  SELECT * INTO t FROM mdk.card_types WHERE id = p_type FOR SHARE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'there is no card type %', p_type USING ERRCODE = 'no_data_found';
+  END IF;
+
+  WITH moved AS (
+    UPDATE mdk.cards c SET terms_version = t.version
+    FROM (SELECT id, terms_version FROM mdk.cards
+          WHERE card_type_id = p_type AND terms_version <> t.version AND state IN ('active', 'lost', 'frozen', 'expired')
+          ORDER BY id FOR UPDATE) old
+    WHERE c.id = old.id
+    RETURNING c.id, old.terms_version
+  ), events AS (
+    INSERT INTO mdk.card_events (card_id, event, reason, operator_id)
+    SELECT m.id, 'terms_changed', p_reason || ' (terms ' || m.terms_version || ' → ' || t.version || ')',
+           mdk.current_operator_id()
+    FROM moved m
+    RETURNING card_id
+  ), floors AS (
+    UPDATE mdk.accounts a SET floor = CASE WHEN t.kind = 'group' AND c.primary_card_id IS NULL THEN -t.credit_limit ELSE 0 END
+    FROM events e JOIN mdk.cards c ON c.id = e.card_id
+    WHERE a.card_id = e.card_id AND a.kind = 'stored_value'
+    RETURNING a.id
+  )
+  SELECT count(*) INTO n FROM events;
+  RETURN n;
 END
 $$;
