@@ -217,16 +217,27 @@ assert_state (const char *card_no,
   g_assert_cmpstr (state, ==, expected);
 }
 
+/* The balance of @kind of the accounts card @card_no uses (@own: its own
+ * accounts, whichever card uses them). */
+static gint64
+account_balance (const char *card_no,
+                 const char *kind,
+                 gboolean    own)
+{
+  const char *params[] = { card_no, kind, own ? "t" : "f" };
+  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn,
+    "SELECT coalesce((SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c "
+    "                 ON a.card_id = CASE WHEN $3::boolean THEN c.id ELSE mdk.account_card(c) END "
+    "                 WHERE c.card_no = $1 AND a.kind = $2::mdk.account_kind), 0)", 3, params);
+
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
 static gint64
 balance_of (const char *card_no,
             const char *kind)
 {
-  const char *params[] = { card_no, kind };
-  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn,
-    "SELECT coalesce((SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON a.card_id = mdk.account_card(c) "
-    "                 WHERE c.card_no = $1 AND a.kind = $2::mdk.account_kind), 0)", 2, params);
-
-  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  return account_balance (card_no, kind, FALSE);
 }
 
 static void
@@ -832,6 +843,41 @@ test_annual_fee_raised_and_due (void)
   assert_ledger_sound ();
 }
 
+/* Sends @request on a second connection while a card action on this one
+ * is not yet committed: the request waits for it, then is refused with
+ * @sqlstate. */
+static void
+assert_waits_for_action (const char  *action_sql,
+                         const char **action_params,
+                         const char  *request_sql,
+                         int          n_request_params,
+                         const char **request_params,
+                         const char  *sqlstate)
+{
+  PGconn *other = PQconnectdb (db->conninfo);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (other), ==, CONNECTION_OK);
+  exec_ok ("BEGIN");
+  result = PQexecParams (db->conn, action_sql, 3, NULL, action_params, NULL, NULL, 0);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  PQclear (result);
+
+  g_assert_true (PQsendQueryParams (other, request_sql, n_request_params, NULL, request_params, NULL, NULL, 0));
+  g_usleep (300 * 1000);
+  g_assert_true (PQconsumeInput (other));
+  g_assert_true (PQisBusy (other));
+  exec_ok ("COMMIT");
+
+  result = PQgetResult (other);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, sqlstate);
+  PQclear (result);
+  while ((result = PQgetResult (other)) != NULL)
+    PQclear (result);
+  PQfinish (other);
+}
+
 /* A request on a card waits for an action on it, and sees its outcome:
  * a recharge sent while the card is being replaced is refused, not left
  * on the dead card. */
@@ -843,32 +889,11 @@ test_action_and_request_race (void)
   g_autofree char *recharge_request = new_request ();
   const char *action[] = { action_request, card_no, store_a };
   const char *recharge_params[] = { recharge_request, card_no, store_a };
-  PGconn *other = PQconnectdb (db->conninfo);
-  PGresult *result;
 
-  g_assert_cmpint (PQstatus (other), ==, CONNECTION_OK);
   recharge (card_no, 5000);
-  exec_ok ("BEGIN");
-  result = PQexecParams (db->conn, "SELECT mdk.card_action($1, $2, 'replace', $3, 'worn out', 'cash')", 3, NULL,
-                         action, NULL, NULL, 0);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
-  PQclear (result);
-
-  g_assert_true (PQsendQueryParams (other, "SELECT mdk.recharge($1, $2, 100, 'cash', $3)", 3, NULL, recharge_params,
-                                    NULL, NULL, 0));
   /* It waits for the replacement. */
-  g_usleep (300 * 1000);
-  g_assert_true (PQconsumeInput (other));
-  g_assert_true (PQisBusy (other));
-  exec_ok ("COMMIT");
-
-  result = PQgetResult (other);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
-  g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "MD002");
-  PQclear (result);
-  while ((result = PQgetResult (other)) != NULL)
-    PQclear (result);
-  PQfinish (other);
+  assert_waits_for_action ("SELECT mdk.card_action($1, $2, 'replace', $3, 'worn out', 'cash')", action,
+                           "SELECT mdk.recharge($1, $2, 100, 'cash', $3)", 3, recharge_params, "MD002");
 
   g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
                               "WHERE c.card_no = $1", card_no), ==, 0);
@@ -1771,12 +1796,7 @@ static gint64
 own_balance_of (const char *card_no,
                 const char *kind)
 {
-  const char *params[] = { card_no, kind };
-  g_autoptr(PGresult) result = mdk_test_exec_params (db->conn,
-    "SELECT coalesce((SELECT a.balance FROM mdk.accounts a JOIN mdk.cards c ON a.card_id = c.id "
-    "                 WHERE c.card_no = $1 AND a.kind = $2::mdk.account_kind), 0)", 2, params);
-
-  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  return account_balance (card_no, kind, TRUE);
 }
 
 static gboolean
@@ -2036,10 +2056,7 @@ test_own_accounts_races (void)
   g_autofree char *shared_sale_id = NULL;
   g_autofree char *refund_request = new_request ();
   g_autofree char *reverse_request = new_request ();
-  PGconn *other = PQconnectdb (db->conninfo);
-  PGresult *result;
 
-  g_assert_cmpint (PQstatus (other), ==, CONNECTION_OK);
   recharge (own, 5000);
   sale = consume (own, 2000);
   sale_id = text_field (sale, "transaction");
@@ -2053,23 +2070,8 @@ test_own_accounts_races (void)
     const char *cancel[] = { action, own, store_a };
     const char *refund[] = { refund_request, sale_id, store_a };
 
-    exec_ok ("BEGIN");
-    result = PQexecParams (db->conn, "SELECT mdk.card_action($1, $2, 'cancel', $3, 'moved away', 'cash')", 3, NULL,
-                           cancel, NULL, NULL, 0);
-    g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
-    PQclear (result);
-    g_assert_true (PQsendQueryParams (other, "SELECT mdk.refund($1, $2::bigint, 500, 'returned', $3)", 3, NULL,
-                                      refund, NULL, NULL, 0));
-    g_usleep (300 * 1000);
-    g_assert_true (PQconsumeInput (other));
-    g_assert_true (PQisBusy (other));
-    exec_ok ("COMMIT");
-    result = PQgetResult (other);
-    g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
-    g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "MD002");
-    PQclear (result);
-    while ((result = PQgetResult (other)) != NULL)
-      PQclear (result);
+    assert_waits_for_action ("SELECT mdk.card_action($1, $2, 'cancel', $3, 'moved away', 'cash')", cancel,
+                             "SELECT mdk.refund($1, $2::bigint, 500, 'returned', $3)", 3, refund, "MD002");
     g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
                                 "WHERE c.card_no = $1", own), ==, 0);
   }
@@ -2080,27 +2082,11 @@ test_own_accounts_races (void)
     const char *replace[] = { action, sharing_primary, store_a };
     const char *reverse[] = { reverse_request, shared_sale_id };
 
-    exec_ok ("BEGIN");
-    result = PQexecParams (db->conn, "SELECT mdk.card_action($1, $2, 'replace', $3, 'worn out', 'cash')", 3, NULL,
-                           replace, NULL, NULL, 0);
-    g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
-    PQclear (result);
-    g_assert_true (PQsendQueryParams (other, "SELECT mdk.reverse($1, $2::bigint, 'rung up twice')", 2, NULL,
-                                      reverse, NULL, NULL, 0));
-    g_usleep (300 * 1000);
-    g_assert_true (PQconsumeInput (other));
-    g_assert_true (PQisBusy (other));
-    exec_ok ("COMMIT");
-    result = PQgetResult (other);
-    g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
-    g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "MD007");
-    PQclear (result);
-    while ((result = PQgetResult (other)) != NULL)
-      PQclear (result);
+    assert_waits_for_action ("SELECT mdk.card_action($1, $2, 'replace', $3, 'worn out', 'cash')", replace,
+                             "SELECT mdk.reverse($1, $2::bigint, 'rung up twice')", 2, reverse, "MD007");
     g_assert_cmpint (param_int ("SELECT sum(a.balance) FROM mdk.accounts a JOIN mdk.cards c ON c.id = a.card_id "
                                 "WHERE c.card_no = $1", sharing_primary), ==, 0);
   }
-  PQfinish (other);
   assert_ledger_sound ();
 }
 

@@ -901,6 +901,38 @@ wait_for_profile (MdkMemberWindow *profile)
   mdk_test_wait_ms (300);
 }
 
+/* The profile of the holder of card @card_no, found by a search, loaded
+ * and scrolled to its cards. */
+static MdkMemberWindow *
+open_card_holder (MdkWindow      *window,
+                  MdkMembersPage *members,
+                  const char     *card_no)
+{
+  MdkMemberWindow *profile;
+
+  mdk_members_page_search (members, card_no);
+  wait_until_idle (window);
+  profile = mdk_members_page_open_member (members, 0);
+  g_assert_nonnull (profile);
+  gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1000);
+  wait_for_profile (profile);
+  scroll_to_cards (GTK_WIDGET (profile));
+  return profile;
+}
+
+/* The first card of type @code in use that is not under another. */
+static char *
+usable_primary_card (MdkTestDb  *db,
+                     const char *code)
+{
+  const char *params[] = { code };
+
+  return mdk_test_query_string_params (db->conn,
+    "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
+    "WHERE t.code = $1 AND c.state = 'active' AND c.primary_card_id IS NULL "
+    "AND (c.expires_on IS NULL OR c.expires_on > current_date) ORDER BY c.id LIMIT 1", 1, params);
+}
+
 /* The cards under a VIP card keep their own balance and points: the
  * profile says so, and cancelling the VIP card says what theirs close. */
 static void
@@ -909,10 +941,7 @@ test_card_own_accounts (void)
   g_autoptr(MdkTestDb) db = demo_db ();
   MdkMembersPage *members;
   MdkWindow *window = open_members (db, &members);
-  g_autofree char *vip = mdk_test_query_string (db->conn,
-    "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
-    "WHERE t.code = 'VIP' AND c.state = 'active' AND c.primary_card_id IS NULL "
-    "AND (c.expires_on IS NULL OR c.expires_on > current_date) ORDER BY c.id LIMIT 1");
+  g_autofree char *vip = usable_primary_card (db, "VIP");
   g_autofree char *affiliate = NULL;
   g_autofree char *sql = NULL;
   MdkMemberWindow *profile;
@@ -930,13 +959,7 @@ test_card_own_accounts (void)
                          "mdk.recharge(gen_random_uuid(), '%s', 100000, 'cash', 1)", affiliate, vip);
   PQclear (mdk_test_exec (db->conn, sql));
 
-  mdk_members_page_search (members, affiliate);
-  wait_until_idle (window);
-  profile = mdk_members_page_open_member (members, 0);
-  g_assert_nonnull (profile);
-  gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1000);
-  wait_for_profile (profile);
-  scroll_to_cards (GTK_WIDGET (profile));
+  profile = open_card_holder (window, members, affiliate);
   mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards-own");
   /* Frozen, unfrozen, lost and found again: each dialog says its own
    * balance stays on it. */
@@ -968,11 +991,7 @@ test_card_own_accounts (void)
   }
   gtk_window_destroy (GTK_WINDOW (profile));
 
-  mdk_members_page_search (members, vip);
-  wait_until_idle (window);
-  profile = mdk_members_page_open_member (members, 0);
-  g_assert_nonnull (profile);
-  wait_for_profile (profile);
+  profile = open_card_holder (window, members, vip);
   dialog = mdk_member_window_card_action (profile, vip, "cancel");
   g_assert_nonnull (dialog);
   wait_for_card_dialog (dialog);
@@ -1002,10 +1021,7 @@ test_card_actions (void)
   g_autoptr(MdkTestDb) db = demo_db ();
   MdkMembersPage *members;
   MdkWindow *window = open_members (db, &members);
-  g_autofree char *card = mdk_test_query_string (db->conn,
-    "SELECT c.card_no FROM mdk.cards c JOIN mdk.card_types t ON t.id = c.card_type_id "
-    "WHERE t.code = 'SILVER' AND c.state = 'active' AND c.primary_card_id IS NULL "
-    "AND (c.expires_on IS NULL OR c.expires_on > current_date) ORDER BY c.id LIMIT 1");
+  g_autofree char *card = usable_primary_card (db, "SILVER");
   g_autofree char *recharge = g_strdup_printf ("SELECT mdk.recharge(gen_random_uuid(), '%s', 88800, 'cash', 1)", card);
   g_autofree char *new_card = NULL;
   MdkMemberWindow *profile;
@@ -1019,13 +1035,7 @@ test_card_actions (void)
 
     balance = mdk_test_query_int (db->conn, sql);
   }
-  mdk_members_page_search (members, card);
-  wait_until_idle (window);
-  profile = mdk_members_page_open_member (members, 0);
-  g_assert_nonnull (profile);
-  gtk_window_set_default_size (GTK_WINDOW (profile), 600, 1000);
-  wait_for_profile (profile);
-  scroll_to_cards (GTK_WIDGET (profile));
+  profile = open_card_holder (window, members, card);
   mdk_test_save_screenshot (GTK_WIDGET (profile), "member-cards");
 
   /* A loss report says its service fee first (silver's is 10.00). */
