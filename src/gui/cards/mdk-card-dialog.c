@@ -157,7 +157,7 @@ uses_own_accounts (MdkCardDialog *self)
 /* Stored value a cancellation pays back: the card's own, and that of the
  * cards under it that keep their own, by each one's terms. */
 static gint64
-refund_on_cancel (MdkCardDialog *self)
+refund_due_on_cancel (MdkCardDialog *self)
 {
   gint64 own = uses_own_accounts (self) && refunds_on_cancel (self) ? card_amount (self, MDK_CARD_FIELD_BALANCE) : 0;
 
@@ -670,7 +670,7 @@ setup (MdkCardDialog *self)
         }
       gtk_widget_add_css_class (GTK_WIDGET (self->apply_button),
                                 actions[i].destructive ? "destructive-action" : "suggested-action");
-      if (cancel && refund_on_cancel (self) > 0)
+      if (cancel && refund_due_on_cancel (self) > 0)
         {
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method_row), _("Paid back by"));
           set_methods (self, FALSE);
