@@ -2128,6 +2128,65 @@ test_own_accounts_group (void)
   assert_ledger_sound ();
 }
 
+/* The annual-fee job does not wait for a fee being paid at a counter:
+ * it leaves it due, and the next run charges it when the payment did not
+ * go through. */
+static void
+test_annual_fees_skip_busy_fees (void)
+{
+  g_autofree char *type = new_type ("T-BUSY-FEE", "silver", ", annual_fee", ", 700");
+  g_autofree char *busy = issue_ok (type, NULL, NULL);
+  g_autofree char *free_card = issue_ok (type, NULL, NULL);
+  g_autofree char *fee = NULL;
+  g_autofree char *request = new_request ();
+  PGconn *other = PQconnectdb (db->conninfo);
+  PGresult *result;
+  g_autofree char *run = NULL;
+
+  g_assert_cmpint (PQstatus (other), ==, CONNECTION_OK);
+  date_card (busy, "2024-04-02");
+  date_card (free_card, "2024-04-02");
+  recharge (free_card, 1000);
+  run = charge_annual_fees ("2025-04-02");
+  g_assert_cmpint (field (run, "charged"), ==, 1);
+  g_assert_cmpint (field (run, "due"), ==, 1);
+  g_assert_cmpint (balance_of (free_card, "stored_value"), ==, 300);
+  recharge (busy, 1000);
+  fee = param_string ("SELECT f.id::text FROM mdk.card_annual_fees f JOIN mdk.cards c ON c.id = f.card_id "
+                      "WHERE c.card_no = $1 AND f.transaction_id IS NULL", busy);
+
+  /* Paid at a counter of another store, not yet committed. */
+  {
+    const char *pay[] = { request, fee, store_other_region };
+
+    exec_ok ("BEGIN");
+    result = PQexecParams (db->conn, "SELECT mdk.pay_card_fee($1, $2::bigint, 'cash', $3)", 3, NULL, pay, NULL, NULL, 0);
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+    PQclear (result);
+  }
+  /* The job meanwhile, without waiting: a lock wait would end at the timeout. */
+  PQclear (PQexec (other, "SET lock_timeout = '2s'"));
+  result = PQexec (other, "SELECT mdk.charge_annual_fees('2025-04-03')::text");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_test_message ("%s", PQresultErrorMessage (result));
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_free (run);
+  run = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  PQfinish (other);
+  g_assert_cmpint (field (run, "charged"), ==, 0);
+  exec_ok ("ROLLBACK");
+
+  /* The payment did not go through: the next run charges the fee. */
+  g_free (run);
+  run = charge_annual_fees ("2025-04-04");
+  g_assert_cmpint (field (run, "charged"), ==, 1);
+  g_assert_cmpint (field (run, "due"), ==, 0);
+  g_assert_cmpint (balance_of (busy, "stored_value"), ==, 300);
+  exec_ok ("UPDATE mdk.cards SET fees_year = 9999 WHERE fees_year < 9999");
+  assert_ledger_sound ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2168,6 +2227,7 @@ main (int   argc,
   g_test_add_func ("/cards/own-accounts-fees", test_own_accounts_fees);
   g_test_add_func ("/cards/own-accounts-races", test_own_accounts_races);
   g_test_add_func ("/cards/own-accounts-group", test_own_accounts_group);
+  g_test_add_func ("/cards/annual-fees-skip-busy-fees", test_annual_fees_skip_busy_fees);
 
   return mdk_test_run ();
 }

@@ -118,8 +118,10 @@ CREATE FUNCTION mdk.account_card (p_card mdk.cards) RETURNS bigint
 -- Locks card p_card for a request on its money (FOR KEY SHARE), its
 -- primary first, as mdk.usable_card() does: the request waits for a card
 -- action on either, which takes them FOR UPDATE, and sees its outcome.
--- Returns the card as locked (NULL when there is none).
-CREATE FUNCTION mdk.lock_card (p_card bigint) RETURNS mdk.cards
+-- Returns the card as locked (NULL when there is none). With
+-- p_skip_locked, a card or primary that a card action holds is not waited
+-- for: the result is NULL at once.
+CREATE FUNCTION mdk.lock_card (p_card bigint, p_skip_locked boolean DEFAULT false) RETURNS mdk.cards
   LANGUAGE plpgsql
   AS $$
 DECLARE
@@ -128,10 +130,19 @@ DECLARE
 BEGIN
   SELECT c.primary_card_id INTO primary_id FROM mdk.cards c WHERE c.id = p_card;
   LOOP
-    IF primary_id IS NOT NULL THEN
+    IF primary_id IS NOT NULL AND p_skip_locked THEN
+      PERFORM 1 FROM mdk.cards c WHERE c.id = primary_id FOR KEY SHARE SKIP LOCKED;
+      IF NOT FOUND THEN
+        RETURN NULL;
+      END IF;
+    ELSIF primary_id IS NOT NULL THEN
       PERFORM 1 FROM mdk.cards c WHERE c.id = primary_id FOR KEY SHARE;
     END IF;
-    SELECT c.* INTO card FROM mdk.cards c WHERE c.id = p_card FOR KEY SHARE;
+    IF p_skip_locked THEN
+      SELECT c.* INTO card FROM mdk.cards c WHERE c.id = p_card FOR KEY SHARE SKIP LOCKED;
+    ELSE
+      SELECT c.* INTO card FROM mdk.cards c WHERE c.id = p_card FOR KEY SHARE;
+    END IF;
     -- A replacement of the primary moved the card meanwhile: lock its new one.
     EXIT WHEN card.id IS NULL OR card.primary_card_id IS NOT DISTINCT FROM primary_id;
     primary_id := card.primary_card_id;
@@ -522,7 +533,8 @@ $$;
 
 -- mdk.charge_annual_fees, as in 0012: a card with accounts of its own
 -- pays its fee from its own stored value; the accounts are read after the
--- card and its primary are locked.
+-- card and its primary are locked; a card or fee another transaction holds
+-- is left due for the next run instead of waited for.
 CREATE OR REPLACE FUNCTION mdk.charge_annual_fees (p_on date DEFAULT current_date) RETURNS jsonb
   LANGUAGE plpgsql
   AS $$
@@ -573,14 +585,16 @@ BEGIN
              WHERE f.transaction_id IS NULL AND c.state IN ('active', 'lost', 'frozen')
              ORDER BY f.id
   LOOP
-    PERFORM 1 FROM mdk.card_annual_fees f WHERE f.id = fee.id AND f.transaction_id IS NULL FOR UPDATE;
+    -- The job holds the stores' fee accounts from one fee to the next: it
+    -- never waits for a fee being paid at a counter or a card an action
+    -- holds, which may want them too. Those stay due for the next run.
+    PERFORM 1 FROM mdk.card_annual_fees f WHERE f.id = fee.id AND f.transaction_id IS NULL FOR UPDATE SKIP LOCKED;
     CONTINUE WHEN NOT FOUND;
     -- Cards before accounts, the primary first, as mdk.card_action() and
-    -- mdk.usable_card() take them: the job never deadlocks with them.
-    -- The accounts are those of the card as locked: its primary may have
-    -- been replaced since the list was read.
-    locked := mdk.lock_card(fee.card_id);
-    CONTINUE WHEN locked.state NOT IN ('active', 'lost', 'frozen');
+    -- mdk.usable_card() take them. The accounts are those of the card as
+    -- locked: its primary may have been replaced since the list was read.
+    locked := mdk.lock_card(fee.card_id, true);
+    CONTINUE WHEN locked.id IS NULL OR locked.state NOT IN ('active', 'lost', 'frozen');
     holder := mdk.account_card(locked);
     paid_from := mdk.card_account(holder, 'stored_value');
     PERFORM 1 FROM mdk.accounts a WHERE a.id = paid_from AND a.balance - fee.amount >= a.floor FOR UPDATE;
