@@ -1195,6 +1195,7 @@ test_card_designer (void)
   MdkCardsPage *cards = MDK_CARDS_PAGE (mdk_window_get_section_page (window, "cards"));
   MdkCardTypeWindow *designer;
   GtkWindow *dialog;
+  gint64 logo_size = 0;
   gint64 gold_version = mdk_test_query_int (db->conn, "SELECT version FROM mdk.card_types WHERE code = 'GOLD'");
   gint64 gold_cards = mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.cards c JOIN mdk.card_types t "
                                           "ON t.id = c.card_type_id WHERE t.code = 'GOLD' "
@@ -1289,6 +1290,45 @@ test_card_designer (void)
   mdk_test_wait_ms (300);
   mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-invalid");
   mdk_card_type_window_type_into (designer, "prefix", "6900");
+  /* A logo: a text file refused, then a PNG drawn here. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("mdk-logo-XXXXXX", NULL);
+    g_autofree char *text_path = g_build_filename (dir, "notes.png", NULL);
+    g_autofree char *png_path = g_build_filename (dir, "logo.png", NULL);
+    g_autoptr(GFile) text = g_file_new_for_path (text_path);
+    g_autoptr(GFile) png = g_file_new_for_path (png_path);
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 96, 96);
+    cairo_t *cr = cairo_create (surface);
+    gsize png_size;
+
+    cairo_set_source_rgb (cr, 0.95, 0.85, 0.4);
+    cairo_arc (cr, 48, 48, 40, 0, 2 * G_PI);
+    cairo_fill (cr);
+    cairo_set_source_rgb (cr, 0.17, 0.18, 0.26);
+    cairo_arc (cr, 48, 48, 22, 0, 2 * G_PI);
+    cairo_fill (cr);
+    cairo_destroy (cr);
+    g_assert_cmpint (cairo_surface_write_to_png (surface, png_path), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy (surface);
+    g_assert_true (g_file_set_contents (text_path, "not an image", -1, NULL));
+    {
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (png_path, &contents, &png_size, NULL));
+    }
+
+    mdk_card_type_window_load_logo (designer, text);
+    mdk_test_wait_ms (300);
+    mdk_card_type_window_load_logo (designer, png);
+    mdk_test_wait_ms (300);
+    mdk_card_type_window_scroll_to (designer, "identity");
+    mdk_test_wait_ms (300);
+    mdk_test_save_screenshot (GTK_WIDGET (designer), "card-designer-logo");
+    logo_size = png_size;
+    g_unlink (text_path);
+    g_unlink (png_path);
+    g_rmdir (dir);
+  }
   dialog = mdk_card_type_window_ask (designer, "designer.save");
   g_assert_nonnull (dialog);
   mdk_card_type_window_answer (designer, dialog, "a tier above gold", "save");
@@ -1297,6 +1337,8 @@ test_card_designer (void)
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT count(*) FROM mdk.card_types WHERE code = 'PLATINUM' "
                                        "AND name = '白金卡' AND kind = 'vip' AND discount_bp = 1500 AND number_luhn "
                                        "AND face_start = '#2B2D42'"), ==, 1);
+  g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT length(face_logo) FROM mdk.card_types WHERE code = 'PLATINUM'"),
+                   ==, logo_size);
   g_assert_cmpint (mdk_test_query_int (db->conn, "SELECT r.threshold FROM mdk.card_tier_rules r "
                                        "JOIN mdk.card_types t ON t.id = r.from_type_id "
                                        "JOIN mdk.card_types g ON g.id = r.to_type_id "

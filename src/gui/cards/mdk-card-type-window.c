@@ -1523,6 +1523,13 @@ on_logo_loaded (GObject      *source,
 }
 
 static void
+load_logo (MdkCardTypeWindow *self,
+           GFile             *file)
+{
+  g_file_load_bytes_async (file, self->cancellable, on_logo_loaded, g_object_ref (self));
+}
+
+static void
 on_logo_chosen (GtkNativeDialog   *chooser,
                 int                response,
                 MdkCardTypeWindow *self)
@@ -1531,7 +1538,7 @@ on_logo_chosen (GtkNativeDialog   *chooser,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
-      g_file_load_bytes_async (file, self->cancellable, on_logo_loaded, g_object_ref (self));
+      load_logo (self, file);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -2037,6 +2044,25 @@ mdk_card_type_window_get_face (MdkCardTypeWindow *self)
   g_return_val_if_fail (MDK_IS_CARD_TYPE_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->face);
+}
+
+/**
+ * mdk_card_type_window_load_logo:
+ * @self: a #MdkCardTypeWindow
+ * @file: an image
+ *
+ * Reads @file as the type's logo, as choosing it in the file chooser does;
+ * a file that is no PNG or JPEG image, or too large, is refused with a
+ * toast.
+ */
+void
+mdk_card_type_window_load_logo (MdkCardTypeWindow *self,
+                                GFile             *file)
+{
+  g_return_if_fail (MDK_IS_CARD_TYPE_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  load_logo (self, file);
 }
 
 /**

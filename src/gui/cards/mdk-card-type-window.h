@@ -37,6 +37,8 @@ void               mdk_card_type_window_answer       (MdkCardTypeWindow *self,
 const char        *mdk_card_type_window_get_message  (MdkCardTypeWindow *self);
 const char        *mdk_card_type_window_get_status   (MdkCardTypeWindow *self);
 GtkWidget         *mdk_card_type_window_get_face     (MdkCardTypeWindow *self);
+void               mdk_card_type_window_load_logo    (MdkCardTypeWindow *self,
+                                                      GFile             *file);
 void               mdk_card_type_window_scroll_to    (MdkCardTypeWindow *self,
                                                       const char        *group);
 
