@@ -823,6 +823,31 @@ BEGIN
 END
 $$;
 
+-- mdk.tier_measures, as in 0013, planned for its arguments on every call.
+-- mdk.apply_tier_rules() calls it in a lateral join, where the inlined SQL
+-- was planned for a guess of its period's sales: over a year of 5,000,000
+-- sales it took a nested loop of index scans, 41 s against 11 s planned
+-- for the dates (tests/perf/bench-tier-sales.sh).
+CREATE OR REPLACE FUNCTION mdk.tier_measures (p_measure text, p_from timestamptz, p_to timestamptz)
+  RETURNS TABLE (line bigint, amount bigint)
+  LANGUAGE plpgsql STABLE
+  AS $$
+BEGIN
+  RETURN QUERY EXECUTE
+    $q$SELECT coalesce(p.first_card_id, p.id),
+              sum(CASE WHEN x.kind = 'consume' THEN 1 ELSE -1 END
+                  * CASE WHEN $1 = 'spend' THEN s.gross - s.discount ELSE s.points_earned END)::bigint
+       FROM mdk.transactions x
+       JOIN mdk.sales s ON s.transaction_id = x.id
+       JOIN mdk.cards c ON c.id = x.card_id
+       JOIN mdk.cards p ON p.id = coalesce(c.primary_card_id, c.id)
+       WHERE x.kind IN ('consume', 'refund') AND x.created_at >= $2 AND x.created_at < $3
+         AND NOT EXISTS (SELECT 1 FROM mdk.transactions r WHERE r.kind = 'reversal' AND r.original_id = x.id)
+       GROUP BY 1$q$
+    USING p_measure, p_from, p_to;
+END
+$$;
+
 -- mdk.move_cards_to_current_terms, as in 0012: a group's credit is the
 -- group card's alone.
 CREATE OR REPLACE FUNCTION mdk.move_cards_to_current_terms (p_type bigint, p_reason text) RETURNS integer
