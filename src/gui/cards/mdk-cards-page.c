@@ -304,8 +304,6 @@ void
 mdk_cards_page_set_database (MdkCardsPage *self,
                              MdkDatabase  *database)
 {
-  g_autoptr(GtkSingleSelection) selection = NULL;
-
   g_return_if_fail (MDK_IS_CARDS_PAGE (self));
   g_return_if_fail (MDK_IS_DATABASE (database));
 
@@ -314,16 +312,8 @@ mdk_cards_page_set_database (MdkCardsPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_set_object (&self->cancellable, g_cancellable_new ());
-  if (self->list != NULL)
-    g_signal_handlers_disconnect_by_data (self->list, self);
-  g_clear_object (&self->list);
-  self->list = mdk_card_list_new (database);
-  g_signal_connect_swapped (self->list, "notify::loading", G_CALLBACK (update_state), self);
-  g_signal_connect_swapped (self->list, "notify::n-items", G_CALLBACK (update_state), self);
-
-  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  mdk_paged_view_set_list (self->column_view, self, (gpointer *) &self->list,
+                           MDK_PAGED_LIST (mdk_card_list_new (database)), TRUE, G_CALLBACK (update_state));
 
   self->loaded = FALSE;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))

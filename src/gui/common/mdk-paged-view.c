@@ -45,3 +45,49 @@ mdk_paged_view_update (MdkPagedList  *list,
   else
     gtk_stack_set_visible_child_name (stack, "list");
 }
+
+/**
+ * mdk_paged_view_set_list:
+ * @column_view: the page's view of the list
+ * @page: the page
+ * @list_slot: (inout): where the page keeps its list; the list there before
+ *   is let go, with the page's handlers on it
+ * @list: (transfer full): the list to show now
+ * @selectable: whether a row can be chosen (one at a time) or none
+ * @on_changed: called with @page, swapped, when @list starts or stops
+ *   loading and when its count changes
+ *
+ * Shows @list in @column_view in place of the page's list before.
+ */
+void
+mdk_paged_view_set_list (GtkColumnView *column_view,
+                         gpointer       page,
+                         gpointer      *list_slot,
+                         MdkPagedList  *list,
+                         gboolean       selectable,
+                         GCallback      on_changed)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (column_view));
+  g_return_if_fail (list_slot != NULL);
+  g_return_if_fail (MDK_IS_PAGED_LIST (list));
+
+  if (*list_slot != NULL)
+    g_signal_handlers_disconnect_by_data (*list_slot, page);
+  g_clear_object (list_slot);
+  *list_slot = list;
+  g_signal_connect_swapped (list, "notify::loading", on_changed, page);
+  g_signal_connect_swapped (list, "notify::n-items", on_changed, page);
+
+  if (selectable)
+    {
+      GtkSingleSelection *single = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (list)));
+
+      gtk_single_selection_set_autoselect (single, FALSE);
+      selection = GTK_SELECTION_MODEL (single);
+    }
+  else
+    selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (list))));
+  gtk_column_view_set_model (column_view, selection);
+}

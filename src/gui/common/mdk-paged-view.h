@@ -18,4 +18,11 @@ void mdk_paged_view_update (MdkPagedList  *list,
                             GtkStack      *stack,
                             AdwStatusPage *error_page);
 
+void mdk_paged_view_set_list (GtkColumnView *column_view,
+                              gpointer       page,
+                              gpointer      *list_slot,
+                              MdkPagedList  *list,
+                              gboolean       selectable,
+                              GCallback      on_changed);
+
 G_END_DECLS

@@ -789,8 +789,6 @@ void
 mdk_members_page_set_database (MdkMembersPage *self,
                                MdkDatabase    *database)
 {
-  g_autoptr(GtkNoSelection) selection = NULL;
-
   g_return_if_fail (MDK_IS_MEMBERS_PAGE (self));
   g_return_if_fail (MDK_IS_DATABASE (database));
 
@@ -799,15 +797,8 @@ mdk_members_page_set_database (MdkMembersPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_set_object (&self->cancellable, g_cancellable_new ());
-  if (self->list != NULL)
-    g_signal_handlers_disconnect_by_data (self->list, self);
-  g_set_object (&self->list, NULL);
-  self->list = mdk_member_list_new (database);
-  g_signal_connect_swapped (self->list, "notify::loading", G_CALLBACK (update_state), self);
-  g_signal_connect_swapped (self->list, "notify::n-items", G_CALLBACK (update_state), self);
-
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  mdk_paged_view_set_list (self->column_view, self, (gpointer *) &self->list,
+                           MDK_PAGED_LIST (mdk_member_list_new (database)), FALSE, G_CALLBACK (update_state));
 
   mdk_choice_lists_load_async (database, self->cancellable, on_choices_loaded, g_object_ref (self),
                                mdk_choice_load_regions, mdk_choice_load_card_types, mdk_choice_load_stores, NULL);
