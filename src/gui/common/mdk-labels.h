@@ -16,4 +16,11 @@ void        mdk_label_cell_unbind       (GtkSignalListItemFactory *factory,
                                          GtkListItem              *item,
                                          gpointer                  user_data);
 
+void        mdk_label_column_append     (GtkColumnView            *column_view,
+                                         const char               *title,
+                                         int                       width,
+                                         gboolean                  expand,
+                                         GCallback                 bind,
+                                         gpointer                  bind_data);
+
 G_END_DECLS

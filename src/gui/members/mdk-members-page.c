@@ -142,19 +142,8 @@ static void
 add_columns (MdkMembersPage *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    {
-      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-      g_autoptr(GtkColumnViewColumn) column = NULL;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (mdk_label_cell_setup), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) columns[i].property);
-      g_signal_connect (factory, "unbind", G_CALLBACK (mdk_label_cell_unbind), NULL);
-      column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
-      gtk_column_view_column_set_fixed_width (column, columns[i].width);
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_column_set_expand (column, i == 0 || i == 4);
-      gtk_column_view_append_column (self->column_view, column);
-    }
+    mdk_label_column_append (self->column_view, _(columns[i].title), columns[i].width, i == 0 || i == 4,
+                             G_CALLBACK (bind_cell), (gpointer) columns[i].property);
 }
 
 static void
