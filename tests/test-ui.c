@@ -948,12 +948,31 @@ test_card_own_accounts (void)
   MdkCardDialog *dialog;
 
   g_assert_nonnull (vip);
-  /* An affiliate card of its own for a member with none under the VIP card. */
-  sql = g_strdup_printf ("SELECT mdk.issue_card(gen_random_uuid(), (SELECT min(m.id) FROM mdk.members m WHERE NOT EXISTS "
-                         "(SELECT 1 FROM mdk.cards x WHERE x.member_id = m.id AND x.primary_card_id IS NOT NULL)), "
-                         "(SELECT id FROM mdk.card_types WHERE code = 'AFFILIATE'), 1, 'cash', '%s') ->> 'card_no'", vip);
-  affiliate = mdk_test_query_string (db->conn, sql);
-  g_assert_nonnull (affiliate);
+  /* An affiliate card under the VIP card, issued from the profile of a
+   * member with a card and none under another: it keeps its own. */
+  {
+    g_autofree char *holder = mdk_test_query_string (db->conn,
+      "SELECT c.card_no FROM mdk.cards c WHERE c.primary_card_id IS NULL AND NOT EXISTS "
+      "(SELECT 1 FROM mdk.cards x WHERE x.member_id = c.member_id AND x.primary_card_id IS NOT NULL) "
+      "ORDER BY c.member_id LIMIT 1");
+
+    profile = open_card_holder (window, members, holder);
+    dialog = mdk_member_window_issue_card (profile);
+    g_assert_nonnull (dialog);
+    wait_for_card_dialog (dialog);
+    g_assert_true (mdk_card_dialog_choose_type (dialog, "附属卡"));
+    mdk_card_dialog_set_field (dialog, "under", vip);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
+    wait_for_card_dialog (dialog);
+    g_assert_true (mdk_card_dialog_get_done (dialog));
+    mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-issue-own");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    gtk_window_destroy (GTK_WINDOW (profile));
+  }
+  affiliate = mdk_test_query_string (db->conn, "SELECT card_no FROM mdk.cards ORDER BY id DESC LIMIT 1");
+  sql = g_strdup_printf ("SELECT count(*) FROM mdk.cards c JOIN mdk.cards p ON p.id = c.primary_card_id "
+                         "WHERE c.card_no = '%s' AND p.card_no = '%s' AND c.own_accounts", affiliate, vip);
+  g_assert_cmpint (mdk_test_query_int (db->conn, sql), ==, 1);
   g_free (sql);
   sql = g_strdup_printf ("SELECT mdk.recharge(gen_random_uuid(), '%s', 30000, 'cash', 1), "
                          "mdk.recharge(gen_random_uuid(), '%s', 100000, 'cash', 1)", affiliate, vip);

@@ -83,7 +83,8 @@ static const char *result_columns_sql =
   "coalesce((r ->> 'forfeited')::bigint, 0), coalesce((r ->> 'points')::bigint, 0), "
   "coalesce((r ->> 'cancelled_under')::bigint, 0), coalesce(r ->> 'new_card_no', r ->> 'card_no', ''), "
   "coalesce(r ->> 'state', ''), coalesce((r ->> 'daily_limit')::bigint, 0), "
-  "coalesce((r ->> 'card_type')::bigint, 0), coalesce(r ->> 'tier_held_until', '') ";
+  "coalesce((r ->> 'card_type')::bigint, 0), coalesce(r ->> 'tier_held_until', ''), "
+  "coalesce((r ->> 'own_accounts')::boolean, false) ";
 
 static const char * const call_sql[] = {
   [MDK_LEDGER_RECHARGE] = "FROM mdk.recharge($1, $2, $3, $4::mdk.payment_method, $5, $6, $7) r",
@@ -326,6 +327,7 @@ mdk_ledger_send (PGconn                  *conn,
   answer->daily_limit = mdk_pg_get_int64 (result, 0, 23);
   answer->card_type_id = mdk_pg_get_int64 (result, 0, 24);
   g_strlcpy (answer->held_until, PQgetvalue (result, 0, 25), sizeof answer->held_until);
+  answer->own_accounts = g_str_equal (PQgetvalue (result, 0, 26), "t");
   return answer;
 }
 

@@ -125,7 +125,9 @@ typedef struct
  * report are 0. @card_no is the card issued, or a replacement's new
  * card; @state the card's state after an action; @daily_limit a card's
  * new daily limit (0 for none); @card_type_id a card's type after a tier
- * is set, and @held_until the day the tier holds to ("infinity" for good).
+ * is set, and @held_until the day the tier holds to ("infinity" for good);
+ * @own_accounts whether a card issued under another keeps a balance and
+ * points of its own.
  */
 typedef struct
 {
@@ -155,6 +157,7 @@ typedef struct
   gint64 daily_limit;
   gint64 card_type_id;
   char   held_until[16];
+  gboolean own_accounts;
 } MdkLedgerResult;
 
 /**

@@ -449,7 +449,17 @@ show_result (MdkCardDialog         *self,
              const MdkLedgerResult *result)
 {
   if (self->kind == MDK_LEDGER_ISSUE_CARD)
-    mdk_result_list_add (self->result_list, _("Card issued"), g_strdup (result->card_no));
+    {
+      /* The form stays as it was sent. */
+      g_autofree char *under = g_strstrip (g_strdup (row_text (self->under_row)));
+
+      mdk_result_list_add (self->result_list, _("Card issued"), g_strdup (result->card_no));
+      if (*under != '\0')
+        mdk_result_list_add (self->result_list, _("Balance and points"),
+                             result->own_accounts ? g_strdup (_("Its own"))
+                                                  /* Translators: a card number */
+                                                  : g_strdup_printf (_("Those of %s"), under));
+    }
   else if (g_str_equal (self->action, "replace"))
     mdk_result_list_add (self->result_list, _("New card"), g_strdup (result->card_no));
   else if (self->kind == MDK_LEDGER_SET_TIER)
