@@ -961,7 +961,16 @@ test_card_own_accounts (void)
     g_assert_nonnull (dialog);
     wait_for_card_dialog (dialog);
     g_assert_true (mdk_card_dialog_choose_type (dialog, "附属卡"));
+    /* The card to go under is looked up as it is typed. */
+    mdk_card_dialog_set_field (dialog, "under", "123");
+    wait_for_card_dialog (dialog);
+    g_assert_nonnull (mdk_card_dialog_get_under_info (dialog));
+    g_assert_cmpstr (mdk_card_dialog_get_under_info (dialog), ==, "");
     mdk_card_dialog_set_field (dialog, "under", vip);
+    wait_for_card_dialog (dialog);
+    g_assert_cmpstr (mdk_card_dialog_get_under_info (dialog), ==,
+                     g_dgettext (GETTEXT_PACKAGE, "The new card keeps a balance and points of its own."));
+    mdk_test_save_screenshot (GTK_WIDGET (dialog), "card-issue-under");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "card.apply", NULL));
     wait_for_card_dialog (dialog);
     g_assert_true (mdk_card_dialog_get_done (dialog));

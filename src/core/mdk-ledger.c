@@ -403,7 +403,7 @@ mdk_ledger_load_card (PGconn      *conn,
     "SELECT c.card_no, m.name, t.name, "
     "CASE WHEN c.state = 'active' AND c.expires_on < current_date THEN 'expired' ELSE c.state::text END, "
     "t.has_stored_value, t.point_value, (b ->> 'balance')::bigint, (b ->> 'bonus_balance')::bigint, "
-    "(b ->> 'points_balance')::bigint "
+    "(b ->> 'points_balance')::bigint, c.primary_card_id IS NOT NULL, (mdk.card_terms(c)).affiliates_share "
     "FROM mdk.cards c JOIN mdk.members m ON m.id = c.member_id JOIN mdk.card_types t ON t.id = c.card_type_id, "
     "LATERAL mdk.card_balances(mdk.account_card(c)) b "
     "WHERE c.card_no = $1", 1, params, error);
@@ -425,6 +425,8 @@ mdk_ledger_load_card (PGconn      *conn,
   summary->balance = mdk_pg_get_int64 (result, 0, 6);
   summary->bonus_balance = mdk_pg_get_int64 (result, 0, 7);
   summary->points_balance = mdk_pg_get_int64 (result, 0, 8);
+  summary->under_another = g_str_equal (PQgetvalue (result, 0, 9), "t");
+  summary->affiliates_share = g_str_equal (PQgetvalue (result, 0, 10), "t");
   return summary;
 }
 

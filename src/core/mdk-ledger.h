@@ -171,8 +171,12 @@ typedef struct
  * @balance: paid value of the account it uses, fen
  * @bonus_balance: promotional value, fen
  * @points_balance: points
+ * @under_another: whether it is itself under another card
+ * @affiliates_share: whether the cards issued under it share its balance
+ *   and points (by the terms it was sold under)
  *
- * What a counter needs to see of a card before it moves money.
+ * What a counter needs to see of a card before it moves money, or issues
+ * a card under it.
  */
 typedef struct
 {
@@ -185,6 +189,8 @@ typedef struct
   gint64    balance;
   gint64    bonus_balance;
   gint64    points_balance;
+  gboolean  under_another;
+  gboolean  affiliates_share;
 } MdkCardSummary;
 
 MdkCardSummary   *mdk_ledger_load_card        (PGconn                  *conn,

@@ -32,6 +32,7 @@ struct _MdkCardDialog
   GtkWidget         *issue_group;
   AdwComboRow       *type_row;
   AdwEntryRow       *under_row;
+  AdwActionRow      *under_info_row;
   AdwEntryRow       *number_row;
   AdwEntryRow       *limit_row;
   AdwEntryRow       *hold_row;
@@ -54,9 +55,14 @@ struct _MdkCardDialog
   gboolean           disposed;
   GCancellable      *cancellable;
   GSettings         *settings;
+  /* The card typed as the one to go under, looked up as typing pauses. */
+  guint              lookup_id;
+  GCancellable      *lookup_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (MdkCardDialog, mdk_card_dialog, ADW_TYPE_WINDOW)
+
+#define CARD_LOOKUP_DELAY_MS 300
 
 enum {
   APPLIED,
@@ -516,6 +522,88 @@ on_field_changed (MdkCardDialog *self)
   update_apply_button (self);
 }
 
+/* The card to go under: whose it is, and what the new card gets of it. */
+static void
+show_under (MdkCardDialog        *self,
+            const MdkCardSummary *card,
+            const GError         *error)
+{
+  g_autofree char *title = NULL;
+  const char *subtitle;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->under_info_row), card != NULL || error != NULL);
+  if (card == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->under_info_row), error ? error->message : "");
+      adw_action_row_set_subtitle (self->under_info_row, "");
+      return;
+    }
+
+  /* Translators: a member's name and a card type */
+  title = g_strdup_printf (_("%s · %s"), card->member_name, card->type_name);
+  if (card->under_another)
+    subtitle = _("It is itself under another card: no card can go under it.");
+  else if (!g_str_equal (card->state, "active"))
+    subtitle = _("It is not active: no card can go under it.");
+  else if (card->affiliates_share)
+    subtitle = _("The new card shares its balance and points.");
+  else
+    subtitle = _("The new card keeps a balance and points of its own.");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->under_info_row), title);
+  adw_action_row_set_subtitle (self->under_info_row, subtitle);
+}
+
+static gpointer
+load_under_work (PGconn        *conn,
+                 gpointer       work_data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  return mdk_ledger_load_card (conn, work_data, error);
+}
+
+static void
+on_under_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdkCardDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdkCardSummary) card = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
+    return;
+  show_under (self, card, error);
+}
+
+static gboolean
+look_up_under (gpointer user_data)
+{
+  MdkCardDialog *self = user_data;
+  g_autofree char *card = g_strstrip (g_strdup (row_text (self->under_row)));
+
+  self->lookup_id = 0;
+  g_cancellable_cancel (self->lookup_cancellable);
+  g_set_object (&self->lookup_cancellable, g_cancellable_new ());
+  if (*card == '\0')
+    {
+      show_under (self, NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  mdk_database_run_async (self->database, MDK_DATABASE_RUN_READ_ONLY, load_under_work, g_steal_pointer (&card),
+                          g_free, (GDestroyNotify) mdk_card_summary_free, self->lookup_cancellable,
+                          on_under_loaded, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_under_changed (MdkCardDialog *self)
+{
+  on_field_changed (self);
+  g_clear_handle_id (&self->lookup_id, g_source_remove);
+  self->lookup_id = g_timeout_add (CARD_LOOKUP_DELAY_MS, look_up_under, self);
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -713,6 +801,9 @@ mdk_card_dialog_dispose (GObject *object)
   self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->lookup_id, g_source_remove);
+  g_cancellable_cancel (self->lookup_cancellable);
+  g_clear_object (&self->lookup_cancellable);
   g_clear_object (&self->database);
   g_clear_object (&self->settings);
   g_clear_object (&self->card);
@@ -753,6 +844,7 @@ mdk_card_dialog_class_init (MdkCardDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, issue_group);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, type_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, under_row);
+  gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, under_info_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, number_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, limit_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, hold_row);
@@ -760,6 +852,7 @@ mdk_card_dialog_class_init (MdkCardDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, store_row);
   gtk_widget_class_bind_template_child (widget_class, MdkCardDialog, reason_row);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_under_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
   gtk_widget_class_install_action (widget_class, "card.apply", NULL, apply_action);
@@ -867,14 +960,15 @@ mdk_card_dialog_set_field (MdkCardDialog *self,
  * mdk_card_dialog_get_busy:
  * @self: a #MdkCardDialog
  *
- * Returns: %TRUE while a request or a list is on its way
+ * Returns: %TRUE while a request or a list is on its way, or the card to
+ *   go under is about to be looked up
  */
 gboolean
 mdk_card_dialog_get_busy (MdkCardDialog *self)
 {
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
 
-  return self->sending || adw_combo_row_get_model (self->store_row) == NULL ||
+  return self->sending || self->lookup_id != 0 || adw_combo_row_get_model (self->store_row) == NULL ||
          ((self->kind == MDK_LEDGER_ISSUE_CARD || self->kind == MDK_LEDGER_SET_TIER)
           && adw_combo_row_get_model (self->type_row) == NULL);
 }
@@ -919,6 +1013,24 @@ mdk_card_dialog_get_explanation (MdkCardDialog *self)
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), NULL);
 
   return gtk_label_get_label (self->explain_label);
+}
+
+/**
+ * mdk_card_dialog_get_under_info:
+ * @self: a #MdkCardDialog
+ *
+ * Returns: (nullable): what the dialog says of the card the new one goes
+ *   under: whether it shares its balance, or why no card can go under it;
+ *   %NULL while none is typed
+ */
+const char *
+mdk_card_dialog_get_under_info (MdkCardDialog *self)
+{
+  g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->under_info_row)))
+    return NULL;
+  return adw_action_row_get_subtitle (self->under_info_row);
 }
 
 /**

@@ -27,6 +27,7 @@ gboolean       mdk_card_dialog_get_busy    (MdkCardDialog *self);
 gboolean       mdk_card_dialog_get_done    (MdkCardDialog *self);
 const char    *mdk_card_dialog_get_message (MdkCardDialog *self);
 const char    *mdk_card_dialog_get_explanation (MdkCardDialog *self);
+const char    *mdk_card_dialog_get_under_info  (MdkCardDialog *self);
 
 const char    *mdk_card_action_label       (const char    *action);
 gboolean       mdk_card_dialog_choose_type (MdkCardDialog *self,
