@@ -1834,6 +1834,17 @@ test_own_accounts (void)
   }
   g_assert_true (has_own_accounts (affiliate));
   g_assert_false (has_own_accounts (primary));
+  /* No card goes under a card past its validity, before the expiry job too. */
+  {
+    g_autofree char *ended = issue_ok (type, NULL, NULL);
+    g_autofree char *member = new_member ();
+    const char *params[] = { ended };
+
+    PQclear (mdk_test_exec_params (db->conn, "UPDATE mdk.cards SET expires_on = current_date - 1 WHERE card_no = $1",
+                                   1, params));
+    assert_state (ended, "active");
+    assert_refused (issue_new (member, type, store_a, "cash", ended, NULL), "MD009");
+  }
 
   recharge (primary, 10000);
   recharge (affiliate, 5000);

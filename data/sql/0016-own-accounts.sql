@@ -223,7 +223,8 @@ $$;
 
 -- mdk.issue_card, as in 0012: a card under another has accounts of its
 -- own when its primary's terms do not share them. The result says so
--- ("own_accounts").
+-- ("own_accounts"). A primary past its validity is refused (MD009), as it
+-- is by sales, even before the expiry job has run.
 CREATE OR REPLACE FUNCTION mdk.issue_card (p_request uuid, p_member bigint, p_card_type bigint, p_store bigint,
                                 p_method mdk.payment_method DEFAULT NULL, p_primary_card_no text DEFAULT NULL,
                                 p_card_no text DEFAULT NULL, p_terminal bigint DEFAULT NULL)
@@ -281,6 +282,10 @@ BEGIN
     END IF;
     IF primary_card.state <> 'active' THEN
       RAISE EXCEPTION 'card % is %', p_primary_card_no, primary_card.state USING ERRCODE = 'MD009';
+    END IF;
+    -- Past its validity, before the expiry job has run.
+    IF primary_card.expires_on < current_date THEN
+      RAISE EXCEPTION 'card % expired on %', p_primary_card_no, primary_card.expires_on USING ERRCODE = 'MD009';
     END IF;
     primary_type := mdk.card_terms(primary_card);
     IF (SELECT count(*) FROM mdk.cards c WHERE c.primary_card_id = primary_card.id

@@ -57,6 +57,7 @@ struct _MdkCardDialog
   GSettings         *settings;
   /* The card typed as the one to go under, looked up as typing pauses. */
   guint              lookup_id;
+  gboolean           looking_up;
   GCancellable      *lookup_cancellable;
 };
 
@@ -456,11 +457,10 @@ show_result (MdkCardDialog         *self,
 {
   if (self->kind == MDK_LEDGER_ISSUE_CARD)
     {
-      /* The form stays as it was sent. */
-      g_autofree char *under = g_strstrip (g_strdup (row_text (self->under_row)));
+      const char *under = self->request != NULL ? self->request->primary_card_no : NULL;
 
       mdk_result_list_add (self->result_list, _("Card issued"), g_strdup (result->card_no));
-      if (*under != '\0')
+      if (under != NULL)
         mdk_result_list_add (self->result_list, _("Balance and points"),
                              result->own_accounts ? g_strdup (_("Its own"))
                                                   /* Translators: a card number */
@@ -543,6 +543,8 @@ show_under (MdkCardDialog        *self,
   title = g_strdup_printf (_("%s · %s"), card->member_name, card->type_name);
   if (card->under_another)
     subtitle = _("It is itself under another card: no card can go under it.");
+  else if (g_str_equal (card->state, "expired"))
+    subtitle = _("It has expired: no card can go under it.");
   else if (!g_str_equal (card->state, "active"))
     subtitle = _("It is not active: no card can go under it.");
   else if (card->affiliates_share)
@@ -571,8 +573,10 @@ on_under_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(MdkCardSummary) card = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
 
+  /* A newer look-up replaced it, and is the one still on its way. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
     return;
+  self->looking_up = FALSE;
   show_under (self, card, error);
 }
 
@@ -585,6 +589,7 @@ look_up_under (gpointer user_data)
   self->lookup_id = 0;
   g_cancellable_cancel (self->lookup_cancellable);
   g_set_object (&self->lookup_cancellable, g_cancellable_new ());
+  self->looking_up = *card != '\0';
   if (*card == '\0')
     {
       show_under (self, NULL, NULL);
@@ -620,11 +625,12 @@ on_sent (GObject      *source,
   self->sending = FALSE;
   if (answer != NULL)
     {
-      g_clear_pointer (&self->request, mdk_ledger_request_free);
       self->outcome_unknown = FALSE;
       self->done = TRUE;
       mdk_banner_show (self->message_revealer, self->message_label, NULL);
+      /* The result says what was sent, before the request goes. */
       show_result (self, answer);
+      g_clear_pointer (&self->request, mdk_ledger_request_free);
       /* What was going to happen has happened: the result says it. */
       gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
       set_form_sensitive (self, FALSE);
@@ -961,14 +967,14 @@ mdk_card_dialog_set_field (MdkCardDialog *self,
  * @self: a #MdkCardDialog
  *
  * Returns: %TRUE while a request or a list is on its way, or the card to
- *   go under is about to be looked up
+ *   go under is being looked up
  */
 gboolean
 mdk_card_dialog_get_busy (MdkCardDialog *self)
 {
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
 
-  return self->sending || self->lookup_id != 0 || adw_combo_row_get_model (self->store_row) == NULL ||
+  return self->sending || self->lookup_id != 0 || self->looking_up || adw_combo_row_get_model (self->store_row) == NULL ||
          ((self->kind == MDK_LEDGER_ISSUE_CARD || self->kind == MDK_LEDGER_SET_TIER)
           && adw_combo_row_get_model (self->type_row) == NULL);
 }

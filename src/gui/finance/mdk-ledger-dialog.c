@@ -45,6 +45,7 @@ struct _MdkLedgerDialog
   gboolean           outcome_unknown;
   gboolean           disposed;
   guint              lookup_id;
+  gboolean           looking_up;
   GCancellable      *lookup_cancellable;
   GCancellable      *cancellable;
   GSettings         *settings;
@@ -281,8 +282,10 @@ on_card_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(MdkCardSummary) card = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
 
+  /* A newer look-up replaced it, and is the one still on its way. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->looking_up = FALSE;
   show_card (self, card, error);
 }
 
@@ -295,6 +298,7 @@ look_up_card (gpointer user_data)
   self->lookup_id = 0;
   g_cancellable_cancel (self->lookup_cancellable);
   g_set_object (&self->lookup_cancellable, g_cancellable_new ());
+  self->looking_up = *card != '\0';
   if (*card == '\0')
     {
       show_card (self, NULL, NULL);
@@ -615,7 +619,7 @@ mdk_ledger_dialog_get_busy (MdkLedgerDialog *self)
 {
   g_return_val_if_fail (MDK_IS_LEDGER_DIALOG (self), FALSE);
 
-  return self->sending || self->lookup_id != 0 || adw_combo_row_get_model (self->store_row) == NULL;
+  return self->sending || self->lookup_id != 0 || self->looking_up || adw_combo_row_get_model (self->store_row) == NULL;
 }
 
 /**
