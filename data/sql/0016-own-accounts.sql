@@ -14,6 +14,13 @@
 -- between accounts. mdk.account_card() is the card whose accounts a card
 -- uses; the functions that took the primary's for every card under
 -- another are copied here from 0009, 0012 and 0015 with it.
+--
+-- Found on the way, in the same copies: a refund, a reversal and the
+-- annual-fee job lock the card and its primary before its accounts
+-- (mdk.lock_card()), as sales and recharges do; the job leaves what another
+-- transaction holds due for its next run; a group's credit is the group
+-- card's alone; no card is issued under one past its validity; and
+-- mdk.tier_measures() (0013) is planned for its dates on every call.
 
 ALTER TABLE mdk.card_types ADD COLUMN affiliates_share boolean NOT NULL DEFAULT true;
 
