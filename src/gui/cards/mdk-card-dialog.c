@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "common/mdk-card-lookup.h"
 #include "common/mdk-choice-widgets.h"
 #include "common/mdk-form.h"
 #include "mdk-card-dialog.h"
@@ -56,14 +57,10 @@ struct _MdkCardDialog
   GCancellable      *cancellable;
   GSettings         *settings;
   /* The card typed as the one to go under, looked up as typing pauses. */
-  guint              lookup_id;
-  gboolean           looking_up;
-  GCancellable      *lookup_cancellable;
+  MdkCardLookup     *under_lookup;
 };
 
 G_DEFINE_FINAL_TYPE (MdkCardDialog, mdk_card_dialog, ADW_TYPE_WINDOW)
-
-#define CARD_LOOKUP_DELAY_MS 300
 
 enum {
   APPLIED,
@@ -555,58 +552,13 @@ show_under (MdkCardDialog        *self,
   adw_action_row_set_subtitle (self->under_info_row, subtitle);
 }
 
-static gpointer
-load_under_work (PGconn        *conn,
-                 gpointer       work_data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  return mdk_ledger_load_card (conn, work_data, error);
-}
-
-static void
-on_under_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(MdkCardDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MdkCardSummary) card = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
-
-  /* A newer look-up replaced it, and is the one still on its way. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
-    return;
-  self->looking_up = FALSE;
-  show_under (self, card, error);
-}
-
-static gboolean
-look_up_under (gpointer user_data)
-{
-  MdkCardDialog *self = user_data;
-  g_autofree char *card = g_strstrip (g_strdup (row_text (self->under_row)));
-
-  self->lookup_id = 0;
-  g_cancellable_cancel (self->lookup_cancellable);
-  g_set_object (&self->lookup_cancellable, g_cancellable_new ());
-  self->looking_up = *card != '\0';
-  if (*card == '\0')
-    {
-      show_under (self, NULL, NULL);
-      return G_SOURCE_REMOVE;
-    }
-  mdk_database_run_async (self->database, MDK_DATABASE_RUN_READ_ONLY, load_under_work, g_steal_pointer (&card),
-                          g_free, (GDestroyNotify) mdk_card_summary_free, self->lookup_cancellable,
-                          on_under_loaded, g_object_ref (self));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_under_changed (MdkCardDialog *self)
 {
   on_field_changed (self);
-  g_clear_handle_id (&self->lookup_id, g_source_remove);
-  self->lookup_id = g_timeout_add (CARD_LOOKUP_DELAY_MS, look_up_under, self);
+  if (self->under_lookup == NULL)
+    self->under_lookup = mdk_card_lookup_new (self->database, (MdkCardLookupFunc) show_under, self);
+  mdk_card_lookup_schedule (self->under_lookup, row_text (self->under_row));
 }
 
 static void
@@ -807,9 +759,7 @@ mdk_card_dialog_dispose (GObject *object)
   self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->lookup_id, g_source_remove);
-  g_cancellable_cancel (self->lookup_cancellable);
-  g_clear_object (&self->lookup_cancellable);
+  g_clear_pointer (&self->under_lookup, mdk_card_lookup_free);
   g_clear_object (&self->database);
   g_clear_object (&self->settings);
   g_clear_object (&self->card);
@@ -974,7 +924,7 @@ mdk_card_dialog_get_busy (MdkCardDialog *self)
 {
   g_return_val_if_fail (MDK_IS_CARD_DIALOG (self), FALSE);
 
-  return self->sending || self->lookup_id != 0 || self->looking_up || adw_combo_row_get_model (self->store_row) == NULL ||
+  return self->sending || mdk_card_lookup_get_busy (self->under_lookup) || adw_combo_row_get_model (self->store_row) == NULL ||
          ((self->kind == MDK_LEDGER_ISSUE_CARD || self->kind == MDK_LEDGER_SET_TIER)
           && adw_combo_row_get_model (self->type_row) == NULL);
 }

@@ -10,11 +10,11 @@
 
 #include <glib/gi18n.h>
 
+#include "common/mdk-card-lookup.h"
 #include "common/mdk-choice-widgets.h"
 #include "common/mdk-form.h"
 #include "mdk-ledger-dialog.h"
 
-#define CARD_LOOKUP_DELAY_MS 300
 
 struct _MdkLedgerDialog
 {
@@ -44,9 +44,7 @@ struct _MdkLedgerDialog
   /* The connection dropped before the answer: only the same request may go. */
   gboolean           outcome_unknown;
   gboolean           disposed;
-  guint              lookup_id;
-  gboolean           looking_up;
-  GCancellable      *lookup_cancellable;
+  MdkCardLookup     *card_lookup;  /* the card typed, looked up as typing pauses */
   GCancellable      *cancellable;
   GSettings         *settings;
 };
@@ -264,53 +262,6 @@ show_card (MdkLedgerDialog      *self,
   adw_action_row_set_subtitle (self->card_info_row, subtitle);
 }
 
-static gpointer
-load_card_work (PGconn        *conn,
-                gpointer       work_data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  return mdk_ledger_load_card (conn, work_data, error);
-}
-
-static void
-on_card_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(MdkLedgerDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MdkCardSummary) card = mdk_database_run_finish (MDK_DATABASE (source), result, &error);
-
-  /* A newer look-up replaced it, and is the one still on its way. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->looking_up = FALSE;
-  show_card (self, card, error);
-}
-
-static gboolean
-look_up_card (gpointer user_data)
-{
-  MdkLedgerDialog *self = user_data;
-  g_autofree char *card = g_strstrip (g_strdup (row_text (self->card_row)));
-
-  self->lookup_id = 0;
-  g_cancellable_cancel (self->lookup_cancellable);
-  g_set_object (&self->lookup_cancellable, g_cancellable_new ());
-  self->looking_up = *card != '\0';
-  if (*card == '\0')
-    {
-      show_card (self, NULL, NULL);
-      return G_SOURCE_REMOVE;
-    }
-
-  mdk_database_run_async (self->database, MDK_DATABASE_RUN_READ_ONLY, load_card_work, g_steal_pointer (&card),
-                          g_free, (GDestroyNotify) mdk_card_summary_free, self->lookup_cancellable,
-                          on_card_loaded, g_object_ref (self));
-  return G_SOURCE_REMOVE;
-}
-
 /* The form can change while no request is in doubt. */
 static void
 set_form_sensitive (MdkLedgerDialog *self,
@@ -334,8 +285,7 @@ static void
 on_card_changed (MdkLedgerDialog *self)
 {
   on_field_changed (self);
-  g_clear_handle_id (&self->lookup_id, g_source_remove);
-  self->lookup_id = g_timeout_add (CARD_LOOKUP_DELAY_MS, look_up_card, self);
+  mdk_card_lookup_schedule (self->card_lookup, row_text (self->card_row));
 }
 
 /* Sending */
@@ -367,7 +317,7 @@ on_sent (GObject      *source,
       gtk_editable_set_text (GTK_EDITABLE (self->points_row), "");
       gtk_editable_set_text (GTK_EDITABLE (self->external_row), "");
       gtk_editable_set_text (GTK_EDITABLE (self->reference_row), "");
-      look_up_card (self);
+      mdk_card_lookup_now (self->card_lookup, row_text (self->card_row));
       g_signal_emit (self, signals[APPLIED], 0, answer->transaction_id);
     }
   else if (g_error_matches (error, MDK_DATABASE_ERROR, MDK_DATABASE_ERROR_CONNECTION_LOST) ||
@@ -427,6 +377,7 @@ mdk_ledger_dialog_constructed (GObject *object)
 
   G_OBJECT_CLASS (mdk_ledger_dialog_parent_class)->constructed (object);
 
+  self->card_lookup = mdk_card_lookup_new (self->database, (MdkCardLookupFunc) show_card, self);
   gtk_window_set_title (GTK_WINDOW (self), sale ? _("Sale") : _("Recharge"));
   adw_window_title_set_title (self->window_title, sale ? _("Sale") : _("Recharge"));
   adw_window_title_set_subtitle (self->window_title,
@@ -451,9 +402,7 @@ mdk_ledger_dialog_dispose (GObject *object)
 {
   MdkLedgerDialog *self = MDK_LEDGER_DIALOG (object);
 
-  g_clear_handle_id (&self->lookup_id, g_source_remove);
-  g_cancellable_cancel (self->lookup_cancellable);
-  g_clear_object (&self->lookup_cancellable);
+  g_clear_pointer (&self->card_lookup, mdk_card_lookup_free);
   /* A request on its way still lands; its answer finds the dialog closed. */
   self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
@@ -619,7 +568,7 @@ mdk_ledger_dialog_get_busy (MdkLedgerDialog *self)
 {
   g_return_val_if_fail (MDK_IS_LEDGER_DIALOG (self), FALSE);
 
-  return self->sending || self->lookup_id != 0 || self->looking_up || adw_combo_row_get_model (self->store_row) == NULL;
+  return self->sending || mdk_card_lookup_get_busy (self->card_lookup) || adw_combo_row_get_model (self->store_row) == NULL;
 }
 
 /**
